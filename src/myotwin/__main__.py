@@ -1,0 +1,5 @@
+"""`python -m myotwin`."""
+
+from myotwin.cli import main
+
+main()

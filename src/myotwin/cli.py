@@ -1,0 +1,259 @@
+"""The `myotwin` command line: a thin layer over the Python API.
+
+Bad input gives one line on standard error naming what is wrong, exit status 2, no traceback.
+Help and tables follow the locale (`--lang nl|en` overrides); JSON and CSV are never localised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from myotwin.i18n import LANGS, Lang, detect_lang, fmt_number, significant_digits, t
+from myotwin.inputs import InputError, Person, Program, load_person, load_program
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TrialFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _lang_from_argv(argv: list[str]) -> Lang:
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGS:
+            return value
+    return detect_lang()
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One line on standard error, nothing on standard output, exit status `code`."""
+    sys.stderr.write(f"myotwin: {message}\n")
+    raise typer.Exit(code)
+
+
+def example_person() -> Person:
+    text = resources.files("myotwin.data").joinpath("examples/person.toml").read_text("utf-8")
+    return Person.model_validate(tomllib.loads(text))
+
+
+def _resolve_program(program: Path | None, template: str | None) -> Program | None:
+    from myotwin.programs import template as builtin
+
+    if program is not None and template is not None:
+        fail("--program and --template exclude each other: give one")
+    if program is not None:
+        return load_program(program)
+    return builtin(template or "beginner_full_body")
+
+
+def _when_label(day: int, last: int, lang: Lang) -> str:
+    if day == 91:
+        return t("months_3", lang)
+    if day == 365:
+        return t("year_1", lang)
+    years = last / 365.25
+    return t("years_n", lang, n=fmt_number(years, lang, 0 if years.is_integer() else 1))
+
+
+def build_app(lang: Lang) -> typer.Typer:
+    app = typer.Typer(help=t("app_help", lang), no_args_is_help=True, add_completion=False)
+    LangOpt = Annotated[str | None, typer.Option("--lang", help=t("lang_opt", lang))]
+
+    @app.command("simulate", help=t("simulate_help", lang))
+    def simulate_cmd(
+        person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
+        program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
+        template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
+        years: Annotated[float, typer.Option(help=t("years_opt", lang))] = 10.0,
+        draws: Annotated[int, typer.Option(help=t("draws_opt", lang))] = 200,
+        seed: Annotated[int, typer.Option(help=t("seed_opt", lang))] = 0,
+        fmt: Annotated[Format, typer.Option("--format", help=t("format_opt", lang))] = Format.table,
+        db: Annotated[str | None, typer.Option("--db", help=t("db_opt", lang))] = None,
+        save: Annotated[str | None, typer.Option("--save", help=t("save_opt", lang))] = None,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.simulate import simulate
+
+        try:
+            who = load_person(person) if person is not None else example_person()
+            prog = _resolve_program(program, template)
+            if not 1 <= draws <= 10000:
+                raise InputError(f"--draws: {draws} is out of range 1..10000")
+            if not 0 < years <= 100:
+                raise InputError(f"--years: {years} is out of range (0, 100]")
+        except InputError as exc:
+            fail(str(exc))
+        ds = simulate(who, prog, years=years, draws=draws, seed=seed)
+        document = simulate_document(ds)
+        if save is not None:
+            _save_run(db, save, who, prog, document, lang)
+        if fmt is Format.json:
+            sys.stdout.write(json.dumps(document, indent=1) + "\n")
+        elif fmt is Format.csv:
+            sys.stdout.write(simulate_csv(document))
+        else:
+            name = who.name or ("Voorbeeldpersoon" if lang == "nl" else "Example person")
+            title = t("title", lang, person=name, program=prog.name if prog else "-", draws=draws)
+            print_simulate_table(document, title, lang)
+
+    @app.command("templates", help=t("templates_help", lang))
+    def templates_cmd(_lang: LangOpt = None) -> None:
+        from myotwin.programs import templates
+
+        table = Table(box=None)
+        table.add_column("name")
+        table.add_column("sessions/wk" if lang == "en" else "sessies/wk", justify="right")
+        table.add_column("")
+        for tpl in templates().values():
+            table.add_row(
+                tpl.name, fmt_number(tpl.program.sessions_per_week, lang, 0), tpl.title(lang)
+            )
+        Console().print(table)
+
+    @app.command("exercises", help=t("exercises_help", lang))
+    def exercises_cmd(_lang: LangOpt = None) -> None:
+        from myotwin.catalogue import CATALOGUE
+
+        table = Table(box=None)
+        for col in ("id", "nl" if lang == "nl" else "en", "pattern", "kind"):
+            table.add_column(col)
+        for ex in CATALOGUE.exercises:
+            table.add_row(ex.id, CATALOGUE.display_name(ex.id, lang), ex.pattern, ex.kind)
+        Console().print(table)
+
+    return app
+
+
+def _save_run(
+    db: str | None, name: str, person: Person, program: Program | None, doc: Any, lang: Lang
+) -> None:
+    from myotwin.store import Store, StoreError
+
+    try:
+        with Store(db) as store:
+            store.save_person(name, person.model_dump(mode="json"))
+            if program is not None:
+                store.save_program(program.name, program.model_dump(mode="json"))
+            run = store.add_run(
+                "simulate",
+                {"person": name, "program": program.name if program else None},
+                doc,
+                person=name,
+            )
+    except (StoreError, ValueError) as exc:
+        fail(str(exc))
+    sys.stderr.write(t("saved", lang, name=name, run=run) + "\n")
+
+
+def simulate_document(ds: Any) -> dict[str, Any]:
+    """The machine-read form of a `simulate` result (schema myotwin.simulate/1)."""
+    from myotwin.simulate import summary_table
+
+    table = summary_table(ds)
+    outcomes: dict[str, Any] = {}
+    for name, per_day in table.items():
+        outcomes[name] = {
+            "unit": ds[name].attrs["unit"],
+            "series": [
+                {
+                    "day": day,
+                    **{
+                        key: {"mean": s.mean, "lo95": s.lo95, "hi95": s.hi95}
+                        for key, s in cells.items()
+                    },
+                }
+                for day, cells in per_day.items()
+            ],
+        }
+    return {
+        "schema": "myotwin.simulate/1",
+        "myotwin_version": ds.attrs["myotwin_version"],
+        "seed": int(ds.attrs["seed"]),
+        "draws": int(ds.attrs["draws"]),
+        "years": float(ds.attrs["years"]),
+        "person": json.loads(ds.attrs["person"]),
+        "program": json.loads(ds.attrs["program"]) if ds.attrs["program"] else None,
+        "outcomes": outcomes,
+    }
+
+
+def simulate_csv(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["outcome", "unit", "day", "scenario", "mean", "lo95", "hi95"])
+    for name, block in doc["outcomes"].items():
+        for row in block["series"]:
+            for scenario in ("training", "no_training", "difference"):
+                s = row[scenario]
+                writer.writerow(
+                    [name, block["unit"], row["day"], scenario, s["mean"], s["lo95"], s["hi95"]]
+                )
+    return out.getvalue()
+
+
+def _cell(s: dict[str, float], lang: Lang, digits: int, signed: bool = False) -> str:
+    """`mean (lo95 – hi95)` in the language's number format."""
+    mean = fmt_number(s["mean"], lang, digits)
+    if signed and s["mean"] > 0:
+        mean = "+" + mean
+    lo, hi = fmt_number(s["lo95"], lang, digits), fmt_number(s["hi95"], lang, digits)
+    return f"{mean} ({lo} – {hi})"
+
+
+def print_simulate_table(doc: dict[str, Any], title: str, lang: Lang) -> None:
+    table = Table(title=title, title_justify="left")
+    for key in ("outcome", "unit", "when", "with_training", "without_training", "difference"):
+        table.add_column(
+            t(key, lang), justify="left" if key in ("outcome", "unit", "when") else "right"
+        )
+    for name, block in doc["outcomes"].items():
+        series = block["series"]
+        last = series[-1]["day"]
+        shown = [r for r in series if r["day"] in (91, 365, last)]
+        digits = significant_digits([series[0]["training"]["mean"]])
+        for i, row in enumerate(shown):
+            table.add_row(
+                name if i == 0 else "",
+                block["unit"] if i == 0 else "",
+                _when_label(row["day"], last, lang),
+                _cell(row["training"], lang, digits),
+                _cell(row["no_training"], lang, digits),
+                _cell(row["difference"], lang, digits, signed=True),
+            )
+    Console(width=160).print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    app = build_app(_lang_from_argv(args))
+    try:
+        app(args=args, prog_name="myotwin", standalone_mode=True)
+    except InputError as exc:  # a contract error that slipped past a command's own handling
+        sys.stderr.write(f"myotwin: {exc}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,140 @@
+"""Dutch and English for what people read; machine-read output is never localised.
+
+The CLI follows the locale (LC_ALL, LC_MESSAGES, LANG); `--lang nl|en` overrides it. Numbers
+are formatted per language: Dutch uses a decimal comma and a dot for thousands (1.234,5).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Literal
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+
+def detect_lang(environ: dict[str, str] | None = None) -> Lang:
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+def fmt_number(value: float | None, lang: Lang, digits: int = 1) -> str:
+    """`value` with `digits` decimals and thousands separators in the language's convention."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def significant_digits(values: list[float], figures: int = 3) -> int:
+    """Decimals that show about `figures` significant figures of the largest magnitude."""
+    largest = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
+    if largest == 0:
+        return 1
+    return max(0, figures - 1 - math.floor(math.log10(largest)))
+
+
+MESSAGES: dict[str, dict[Lang, str]] = {
+    "app_help": {
+        "en": "myotwin: what strength training does to muscle, bone, glucose, energy balance, "
+        "mobility, brain and hormones, compared with not training.",
+        "nl": "myotwin: wat krachttraining doet voor spieren, botten, bloedsuiker, "
+        "energiebalans, mobiliteit, brein en hormonen, vergeleken met niet trainen.",
+    },
+    "simulate_help": {
+        "en": "Project a person with and without a training program (uncertainty over draws).",
+        "nl": "Bereken een persoon met en zonder trainingsprogramma (onzekerheid over trekkingen).",
+    },
+    "templates_help": {
+        "en": "List the built-in training programs.",
+        "nl": "Toon de ingebouwde trainingsprogramma's.",
+    },
+    "exercises_help": {
+        "en": "List the exercise catalogue.",
+        "nl": "Toon de oefeningencatalogus.",
+    },
+    "trial_help": {
+        "en": "Run an in-silico trial from a TOML file (TRIAL-SPEC).",
+        "nl": "Voer een in-silico-trial uit vanuit een TOML-bestand (TRIAL-SPEC).",
+    },
+    "validate_help": {
+        "en": "Run every trial file of a folder (default: the shipped calibration trials) and "
+        "set the model beside the published results.",
+        "nl": "Voer alle trialbestanden van een map uit (standaard: de meegeleverde "
+        "kalibratietrials) en zet het model naast de gepubliceerde resultaten.",
+    },
+    "sources_help": {
+        "en": "List the parameters and sources a run rests on.",
+        "nl": "Toon de parameters en bronnen waarop een berekening rust.",
+    },
+    "person_arg": {
+        "en": "Person file (TOML). Default: the built-in example person.",
+        "nl": "Persoonsbestand (TOML). Standaard: de ingebouwde voorbeeldpersoon.",
+    },
+    "program_opt": {"en": "Program file (TOML).", "nl": "Programmabestand (TOML)."},
+    "template_opt": {
+        "en": "Built-in program by name (see `myotwin templates`).",
+        "nl": "Ingebouwd programma op naam (zie `myotwin templates`).",
+    },
+    "years_opt": {"en": "Years to project.", "nl": "Aantal jaren vooruit."},
+    "draws_opt": {
+        "en": "Uncertainty draws (parameters and personal response).",
+        "nl": "Aantal trekkingen voor de onzekerheid (parameters en persoonlijke respons).",
+    },
+    "seed_opt": {"en": "Random seed.", "nl": "Startgetal voor het toeval."},
+    "format_opt": {"en": "Output format.", "nl": "Uitvoerformaat."},
+    "lang_opt": {
+        "en": "Language of the output (nl or en); default from the locale.",
+        "nl": "Taal van de uitvoer (nl of en); standaard volgens de locale.",
+    },
+    "workers_opt": {
+        "en": "Worker processes (1 = serial).",
+        "nl": "Aantal werkprocessen (1 = serieel).",
+    },
+    "db_opt": {
+        "en": "Database URL (default: MYOTWIN_DATABASE_URL or a SQLite file in the user "
+        "data folder).",
+        "nl": "Database-URL (standaard: MYOTWIN_DATABASE_URL of een SQLite-bestand in de "
+        "gebruikersmap).",
+    },
+    "save_opt": {
+        "en": "Store the person, program and run under this name.",
+        "nl": "Bewaar persoon, programma en berekening onder deze naam.",
+    },
+    "outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "unit": {"en": "Unit", "nl": "Eenheid"},
+    "when": {"en": "When", "nl": "Wanneer"},
+    "with_training": {"en": "With training", "nl": "Met training"},
+    "without_training": {"en": "Without training", "nl": "Zonder training"},
+    "difference": {"en": "Difference", "nl": "Verschil"},
+    "months_3": {"en": "3 months", "nl": "3 maanden"},
+    "year_1": {"en": "1 year", "nl": "1 jaar"},
+    "years_n": {"en": "{n} years", "nl": "{n} jaar"},
+    "title": {
+        "en": "{person}: {program} vs no training, mean (95 % interval) over {draws} draws",
+        "nl": "{person}: {program} vs geen training, gemiddelde (95%-interval) over {draws} "
+        "trekkingen",
+    },
+    "not_modelled": {
+        "en": "Not modelled yet in this version: {names}.",
+        "nl": "Nog niet gemodelleerd in deze versie: {names}.",
+    },
+    "progress": {"en": "Simulating", "nl": "Bezig met rekenen"},
+    "error": {"en": "error", "nl": "fout"},
+    "saved": {
+        "en": "Saved as {name!r} (run {run}).",
+        "nl": "Bewaard als {name!r} (berekening {run}).",
+    },
+}
+
+
+def t(key: str, lang: Lang, **fields: object) -> str:
+    text = MESSAGES[key][lang]
+    return text.format(**fields) if fields else text

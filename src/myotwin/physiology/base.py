@@ -1,0 +1,99 @@
+"""The organ-model interface shared by every system, and parameter drawing from the registry.
+
+Each organ is an `OrganModel`: a frozen `Params` dataclass whose fields are registry names, a
+`State` of arrays over persons, `init` and a pure `step`, the signals it reads and writes, and the
+outcomes it reports. The engine orders organs by the signal graph; adding an organ is a module
+and a line in `physiology.ORGANS`, never an engine change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from myotwin import streams
+from myotwin.dose import DoseDay, Schedule
+from myotwin.evidence import Registry
+from myotwin.persons import Persons
+
+FloatArray = NDArray[np.float64]
+Value = float | FloatArray
+Signals = dict[str, FloatArray]
+
+P = TypeVar("P")
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Where parameter values come from for one block of persons.
+
+    `replicate` per person selects the population value (drawn once per replicate, shared by all
+    arms); the between-person deviation is keyed by (seed, replicate, group, person).
+    """
+
+    registry: Registry
+    seed: int
+    group: int
+    persons: Persons
+    central: bool = False  # population values at their centre (calibration); persons still vary
+
+
+def draw_params(module: str, cls: type[P], draw: Draw) -> P:
+    """Build `cls` (a frozen dataclass) from registry entries `module.<field>`."""
+    persons = draw.persons
+    reps, inverse = np.unique(persons.replicate, return_inverse=True)
+    values: dict[str, Value] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        p = draw.registry[f"{module}.{f.name}"]
+        value: Value = p.value
+        if not p.uncertainty.is_fixed and not draw.central:
+            keys = streams.stream_keys(draw.seed, reps, 0, f"param:{p.key}")
+            z = streams.normals(keys, np.zeros(reps.shape, np.int64), 0)
+            per_rep = np.asarray(p.uncertainty.apply(p.value, z), dtype=np.float64)
+            value = per_rep[inverse] if len(reps) > 1 else float(np.asarray(per_rep)[0])
+        if not p.between_person.is_fixed:
+            keys = streams.stream_keys(draw.seed, persons.replicate, draw.group, f"person:{p.key}")
+            z = streams.normals(keys, persons.ids, 0)
+            value = np.asarray(p.between_person.apply(value, z), dtype=np.float64)
+        values[f.name] = value
+    return cls(**values)
+
+
+def used_parameters(module: str, cls: type[Any]) -> list[str]:
+    return [f"{module}.{f.name}" for f in dataclasses.fields(cls)]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an organ may know at init: who, what training, which outcomes are wanted."""
+
+    persons: Persons
+    schedule: Schedule
+    outcomes: tuple[str, ...]
+    registry: Registry
+
+
+@dataclass(frozen=True)
+class OrganModel(Generic[P, S]):
+    name: str
+    params_type: type[P]
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    reports: Callable[[str], bool]  # does this organ report outcome `name`?
+    init: Callable[[Context, P, Signals], S]
+    step: Callable[[S, Signals, DoseDay | None, P, int], S]
+    emit: Callable[[S, P], Mapping[str, FloatArray]]
+    outcome: Callable[[str, S, P], FloatArray]
+
+    def params(self, draw: Draw) -> P:
+        return draw_params(self.name, self.params_type, draw)
+
+    @property
+    def parameter_keys(self) -> list[str]:
+        return used_parameters(self.name, self.params_type)

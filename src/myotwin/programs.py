@@ -1,0 +1,116 @@
+"""Programs, templates and logs as schedules: the bridge from validated inputs to the dose layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from myotwin.dose import Entry, LoadKind, Schedule, SessionPlan, program_schedule
+from myotwin.inputs import ExerciseEntry, InputError, Program, TrainingLog, weeks_to_days
+
+# TRIAL-SPEC: a session lasts "about 2 minutes per set plus the minutes of duration entries".
+MINUTES_PER_SET = 2.0
+
+_LOAD_KINDS = {
+    "one_rm_fraction": LoadKind.ONE_RM_FRACTION,
+    "rpe": LoadKind.RPE,
+    "rir": LoadKind.RIR,
+    "kg": LoadKind.KG,
+    "bodyweight": LoadKind.BODYWEIGHT,
+}
+
+
+def entry(e: ExerciseEntry) -> Entry:
+    if e.minutes is not None:
+        return Entry(e.exercise, minutes=e.minutes)
+    assert e.sets is not None and e.reps is not None and e.load is not None
+    return Entry(
+        e.exercise,
+        sets=e.sets,
+        reps=e.reps,
+        load_kind=_LOAD_KINDS[e.load.kind],
+        load_value=float(e.load.value or 0.0),
+    )
+
+
+def session_plan(program: Program) -> SessionPlan:
+    entries = tuple(entry(e) for e in program.exercises)
+    minutes = program.minutes_per_session or sum(
+        e.sets * MINUTES_PER_SET + e.minutes for e in entries
+    )
+    return SessionPlan(entries, float(minutes))
+
+
+def schedule(program: Program | None, days: int) -> Schedule:
+    """The schedule of `program` over `days` days (training stops after `train_weeks`)."""
+    if program is None or program.sessions_per_week == 0:
+        return Schedule.none()
+    train_days = days if program.train_weeks is None else weeks_to_days(program.train_weeks)
+    progression = program.progression.load_percent_per_week if program.progression else 0.0
+    return program_schedule(
+        session_plan(program),
+        program.sessions_per_week,
+        min(train_days, days),
+        program.adherence,
+        progression,
+    )
+
+
+def log_schedule(log: TrainingLog, start: dt.date) -> Schedule:
+    """Logged sessions as a schedule whose day 0 is `start`; every logged session was done."""
+    days: list[int] = []
+    plans: list[SessionPlan] = []
+    for session in sorted(log.sessions, key=lambda s: s.date):
+        day = (session.date - start).days
+        if day < 0:
+            continue
+        entries: list[Entry] = []
+        for ex in session.exercises:
+            for s in ex.sets:
+                if s.minutes is not None:
+                    entries.append(Entry(ex.exercise, minutes=s.minutes))
+                elif s.kg is None:
+                    entries.append(Entry(ex.exercise, 1, s.reps or 1, LoadKind.BODYWEIGHT))
+                else:
+                    entries.append(Entry(ex.exercise, 1, s.reps or 1, LoadKind.KG, s.kg))
+        minutes = sum(e.sets * MINUTES_PER_SET + e.minutes for e in entries)
+        days.append(day)
+        plans.append(SessionPlan(tuple(entries), minutes))
+    return Schedule(np.array(days, np.int64), tuple(plans), np.ones(len(days)))
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title_en: str
+    title_nl: str
+    program: Program
+
+    def title(self, lang: str) -> str:
+        return self.title_nl if lang == "nl" else self.title_en
+
+
+def templates() -> dict[str, Template]:
+    """The built-in programs (data/templates/*.toml), by name."""
+    found: dict[str, Template] = {}
+    folder = resources.files("myotwin.data").joinpath("templates")
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".toml"):
+            continue
+        raw = tomllib.loads(item.read_text(encoding="utf-8"))
+        title_en = raw.pop("title_en")
+        title_nl = raw.pop("title_nl")
+        program = Program.model_validate(raw)
+        found[program.name] = Template(program.name, title_en, title_nl, program)
+    return found
+
+
+def template(name: str) -> Program:
+    found = templates()
+    if name not in found:
+        raise InputError(f"--template: unknown template {name!r}; choose from {', '.join(found)}")
+    return found[name].program

@@ -4,8 +4,6 @@ Bad input gives one line on standard error naming what is wrong, exit status 2, 
 Help and tables follow the locale (`--lang nl|en` overrides); JSON and CSV are never localised.
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import json
@@ -68,13 +66,12 @@ def _resolve_program(program: Path | None, template: str | None) -> Program | No
     return builtin(template or "beginner_full_body")
 
 
-def _when_label(day: int, last: int, lang: Lang) -> str:
+def _when_label(day: int, years: float, lang: Lang) -> str:
     if day == 91:
         return t("months_3", lang)
     if day == 365:
         return t("year_1", lang)
-    years = last / 365.25
-    return t("years_n", lang, n=fmt_number(years, lang, 0 if years.is_integer() else 1))
+    return t("years_n", lang, n=fmt_number(years, lang, 0 if float(years).is_integer() else 1))
 
 
 def build_app(lang: Lang) -> typer.Typer:
@@ -143,7 +140,94 @@ def build_app(lang: Lang) -> typer.Typer:
             table.add_row(ex.id, CATALOGUE.display_name(ex.id, lang), ex.pattern, ex.kind)
         Console().print(table)
 
+    @app.command("trial", help=t("trial_help", lang))
+    def trial_cmd(
+        path: Annotated[Path, typer.Argument(help="TRIAL.toml")],
+        fmt: Annotated[
+            TrialFormat, typer.Option("--format", help=t("format_opt", lang))
+        ] = TrialFormat.table,
+        replicates: Annotated[int | None, typer.Option(help="--replicates N")] = None,
+        seed: Annotated[int | None, typer.Option(help=t("seed_opt", lang))] = None,
+        participants: Annotated[int | None, typer.Option(help="--participants N")] = None,
+        workers: Annotated[int, typer.Option(help=t("workers_opt", lang))] = 1,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.trial.spec import load_trial, with_overrides
+
+        try:
+            spec = with_overrides(load_trial(path), replicates, seed, participants)
+        except InputError as exc:
+            fail(str(exc))
+        document = _run_with_progress(spec, workers, lang)
+        if fmt is TrialFormat.json:
+            sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
+        else:
+            from myotwin.terminal import print_trial
+
+            print_trial(document, lang)
+
+    @app.command("validate", help=t("validate_help", lang))
+    def validate_cmd(
+        folder: Annotated[Path | None, typer.Argument(help="FOLDER")] = None,
+        workers: Annotated[int, typer.Option(help=t("workers_opt", lang))] = 1,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.terminal import print_validation
+        from myotwin.trial.validate import validate
+
+        if folder is not None and not folder.is_dir():
+            fail(f"{folder}: not a folder")
+        summary = validate(folder, workers=workers, progress=_progress_factory(lang))
+        print_validation(summary, lang)
+
+    @app.command("sources", help=t("sources_help", lang))
+    def sources_cmd(
+        outcome: Annotated[list[str] | None, typer.Option(help="OUTCOME")] = None,
+        fmt: Annotated[
+            TrialFormat, typer.Option("--format", help=t("format_opt", lang))
+        ] = TrialFormat.table,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.sources import sources
+        from myotwin.terminal import print_sources
+
+        try:
+            listing = sources(tuple(outcome or ()))
+        except ValueError as exc:
+            fail(str(exc))
+        if fmt is TrialFormat.json:
+            sys.stdout.write(json.dumps(listing, indent=1) + "\n")
+        else:
+            print_sources(listing, lang)
+
     return app
+
+
+def _progress_factory(lang: Lang) -> Any:
+    """A rich progress bar on a terminal, nothing otherwise (pipes and CI stay clean)."""
+    from contextlib import contextmanager
+
+    from rich.progress import Progress
+
+    @contextmanager
+    def progress(label: str, total: int) -> Any:
+        if not sys.stderr.isatty():
+            yield lambda k: None
+            return
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda k: bar.advance(task, k)
+
+    return progress
+
+
+def _run_with_progress(spec: Any, workers: int, lang: Lang) -> dict[str, Any]:
+    from myotwin.engine import executor
+    from myotwin.trial.runner import block_count, run_trial
+
+    progress = _progress_factory(lang)
+    with progress(t("progress", lang), block_count(spec)) as advance:
+        return run_trial(spec, executor("process" if workers > 1 else "serial", workers), advance)
 
 
 def _save_run(
@@ -237,7 +321,7 @@ def print_simulate_table(doc: dict[str, Any], title: str, lang: Lang) -> None:
             table.add_row(
                 name if i == 0 else "",
                 block["unit"] if i == 0 else "",
-                _when_label(row["day"], last, lang),
+                _when_label(row["day"], doc["years"], lang),
                 _cell(row["training"], lang, digits),
                 _cell(row["no_training"], lang, digits),
                 _cell(row["difference"], lang, digits, signed=True),

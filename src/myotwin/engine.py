@@ -107,24 +107,41 @@ def modelled(name: str) -> bool:
     return reporting_organ(name) is not None
 
 
+Done = Callable[[int], None]
+
+
 class Executor(Protocol):
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
+    """Runs `fn` over `items`, results in submission order; `done(1)` after each result."""
+
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None
+    ) -> list[R]: ...
 
 
 class SerialExecutor:
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        return [fn(item) for item in items]
+    def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
+        results = []
+        for item in items:
+            results.append(fn(item))
+            if done is not None:
+                done(1)
+        return results
 
 
 class ProcessExecutor:
-    """Blocks in a process pool; results come back in submission order."""
+    """Blocks in a process pool."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
+        results = []
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            return list(pool.map(fn, items))
+            for result in pool.map(fn, items):
+                results.append(result)
+                if done is not None:
+                    done(1)
+        return results
 
 
 def executor(name: str = "serial", workers: int | None = None) -> Executor:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from myotwin.engine import Block, BlockResult, Executor, SerialExecutor, modelled, run_block
+from myotwin.engine import Block, Executor, SerialExecutor, modelled, run_block
 from myotwin.evidence import Registry, registry
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS, Distribution
 from myotwin.outcomes import ONE_RM_PREFIX, lookup
@@ -141,6 +141,11 @@ def _arm_blocks(
     return blocks
 
 
+def block_count(spec: TrialSpec) -> int:
+    """How many blocks `run_trial` hands to the executor (for progress bars)."""
+    return len(spec.arms) * -(-spec.replicates // REPLICATES_PER_BLOCK)
+
+
 def run_trial(
     spec: TrialSpec, executor: Executor | None = None, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -161,15 +166,7 @@ def run_trial(
         blocks.extend(arm_blocks)
         owners.extend([group] * len(arm_blocks))
 
-    def run(block: Block) -> BlockResult:
-        result = run_block(block)
-        if progress is not None:
-            progress(1)
-        return result
-
-    results = (executor or SerialExecutor()).map(run if progress else run_block, blocks)
-    if progress is not None and not isinstance(executor or SerialExecutor(), SerialExecutor):
-        progress(len(blocks))
+    results = (executor or SerialExecutor()).map(run_block, blocks, progress)
 
     samples: list[dict[str, stats.LevelSamples]] = []
     for group, persons in enumerate(participants):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -61,8 +61,29 @@ def order_organs(models: Sequence[OrganModel[Any, Any]]) -> list[OrganModel[Any,
     return ordered
 
 
+# Persons stepped together: arrays of this size stay in the CPU cache, which is several times
+# faster per person-day than stepping 100,000 persons at once (benchmarks/engine.py).
+CHUNK = 4096
+
+
 def run_block(block: Block, reg: Registry | None = None) -> BlockResult:
+    """Step `block` day by day; large blocks go through in cache-sized chunks of persons."""
     reg = reg or registry()
+    n = block.persons.n
+    if n <= CHUNK:
+        return _run_chunk(block, reg)
+    parts = [
+        _run_chunk(replace(block, persons=block.persons.take(slice(i, i + CHUNK))), reg)
+        for i in range(0, n, CHUNK)
+    ]
+    return BlockResult(
+        {k: np.concatenate([p.levels[k] for p in parts], axis=1) for k in parts[0].levels},
+        np.concatenate([p.alive for p in parts]),
+        parts[0].parameters,
+    )
+
+
+def _run_chunk(block: Block, reg: Registry) -> BlockResult:
     persons = block.persons
     models = order_organs(list(ORGANS.values()))
     ctx = Context(persons, block.schedule, block.outcomes, reg)

@@ -1,0 +1,51 @@
+"""Engine throughput: person-days per second of the daily model, serial, one core.
+
+Usage: python benchmarks/engine.py [--days 365] [--sizes 1 1000 100000]
+Runs the machine circuit template (3 sessions a week) over `days` for blocks of each size and
+prints person-days per second with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _machine import describe  # noqa: E402
+
+from myotwin.engine import Block, run_block  # noqa: E402
+from myotwin.evidence import registry  # noqa: E402
+from myotwin.inputs import Person  # noqa: E402
+from myotwin.persons import complete_anthropometry, person_arrays  # noqa: E402
+from myotwin.physiology import ORGANS  # noqa: E402
+from myotwin.programs import schedule, template  # noqa: E402
+
+
+def throughput(n: int, days: int) -> float:
+    person = Person(age_years=65, sex="female", height_cm=165, weight_kg=70)
+    persons = complete_anthropometry(person_arrays(person, n), registry())
+    plan = schedule(template("machine_circuit_older"), days)
+    block = Block(persons, plan, ("lean_mass", "one_rm:leg_press"), (0, days), 0, 0)
+    run_block(block.__class__(persons.take(slice(0, 1)), plan, block.outcomes, (0, 5), 0, 0))
+    start = time.perf_counter()
+    run_block(block)
+    return n * days / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1000, 100_000])
+    args = parser.parse_args()
+    print(f"machine: {describe()}")
+    print(f"organs: {', '.join(ORGANS)}; {args.days} days; serial (one core)")
+    for n in args.sizes:
+        rate = throughput(n, args.days)
+        print(f"{n:>9,d} persons: {rate:14,.0f} person-days/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -102,7 +102,10 @@ def build_app(lang: Lang) -> typer.Typer:
                 raise InputError(f"--years: {years} is out of range (0, 100]")
         except InputError as exc:
             fail(str(exc))
-        ds = simulate(who, prog, years=years, draws=draws, seed=seed)
+        from myotwin.simulate import block_count
+
+        with _progress_factory(lang)(t("progress", lang), block_count(draws)) as advance:
+            ds = simulate(who, prog, years=years, draws=draws, seed=seed, progress=advance)
         document = simulate_document(ds)
         if save is not None:
             _save_run(db, save, who, prog, document, lang)

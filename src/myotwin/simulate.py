@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from myotwin import __version__
-from myotwin.engine import Block, Executor, SerialExecutor, modelled, run_block
+from myotwin.engine import Block, Done, Executor, SerialExecutor, modelled, run_block
 from myotwin.evidence import registry
 from myotwin.inputs import Person, Program, TrainingLog
 from myotwin.outcomes import OUTCOMES, lookup
@@ -27,6 +27,11 @@ SCENARIOS = ("training", "no_training")
 DEFAULT_OUTCOMES = ("skeletal_muscle_mass", "lean_mass", "myokine_signal")
 # Report points a person asks about: three months, one year, the horizon.
 KEY_DAYS = (91, 365)
+DRAWS_PER_BLOCK = 50  # blocks for the executor and the progress bar; numbers do not depend on it
+
+
+def block_count(draws: int) -> int:
+    return len(SCENARIOS) * -(-draws // DRAWS_PER_BLOCK)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ def simulate(
     seed: int = 0,
     outcomes: tuple[str, ...] | None = None,
     executor: Executor | None = None,
+    progress: Done | None = None,
 ) -> xr.Dataset:
     """Project `person` with `program` (or a logged history) and without; returns a Dataset.
 
@@ -87,12 +93,28 @@ def simulate(
     )
     record = _record_days(days)
     blocks = [
-        Block(persons, trained, names, record, seed, group=0),
-        Block(persons, schedule(None, days), names, record, seed, group=0),
+        Block(persons.take(slice(i, i + DRAWS_PER_BLOCK)), plan, names, record, seed, group=0)
+        for plan in (trained, schedule(None, days))
+        for i in range(0, draws, DRAWS_PER_BLOCK)
     ]
-    results = (executor or SerialExecutor()).map(run_block, blocks)
+    results = (executor or SerialExecutor()).map(run_block, blocks, progress)
+    per_scenario = len(blocks) // len(SCENARIOS)
     data = {
-        name: (("scenario", "draw", "day"), np.stack([r.levels[name].T for r in results]))
+        name: (
+            ("scenario", "draw", "day"),
+            np.stack(
+                [
+                    np.concatenate(
+                        [
+                            r.levels[name]
+                            for r in results[s * per_scenario : (s + 1) * per_scenario]
+                        ],
+                        axis=1,
+                    ).T
+                    for s in range(len(SCENARIOS))
+                ]
+            ),
+        )
         for name in names
     }
     ds = xr.Dataset(

@@ -14,14 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import describe  # noqa: E402
+from _machine import describe
 
-from myotwin.engine import Block, run_block  # noqa: E402
-from myotwin.evidence import registry  # noqa: E402
-from myotwin.inputs import Person  # noqa: E402
-from myotwin.persons import complete_anthropometry, person_arrays  # noqa: E402
-from myotwin.physiology import ORGANS  # noqa: E402
-from myotwin.programs import schedule, template  # noqa: E402
+from myotwin.engine import Block, run_block
+from myotwin.evidence import registry
+from myotwin.inputs import Person
+from myotwin.persons import complete_anthropometry, person_arrays
+from myotwin.physiology import ORGANS
+from myotwin.programs import schedule, template
 
 
 def throughput(n: int, days: int) -> float:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import describe  # noqa: E402
+from _machine import describe
 
-from myotwin.calibration import shipped_trial  # noqa: E402
-from myotwin.engine import executor  # noqa: E402
-from myotwin.trial.runner import run_trial  # noqa: E402
-from myotwin.trial.validate import validate  # noqa: E402
+from myotwin.calibration import shipped_trial
+from myotwin.engine import executor
+from myotwin.trial.runner import run_trial
+from myotwin.trial.validate import validate
 
 
 def person_days(spec) -> int:  # type: ignore[no-untyped-def]
@@ -38,8 +38,10 @@ def main() -> None:
     run_trial(spec, run_on)
     took = time.perf_counter() - start
     pd = person_days(spec)
-    print(f"LIFTMOR shape (50 x 2 arms x 200 replicates x 35 wk): {took:.2f} s, "
-          f"{pd / took:,.0f} person-days/s")
+    print(
+        f"LIFTMOR shape (50 x 2 arms x 200 replicates x 35 wk): {took:.2f} s, "
+        f"{pd / took:,.0f} person-days/s"
+    )
     if args.validate:
         start = time.perf_counter()
         summary = validate(workers=args.workers)

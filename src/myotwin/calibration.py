@@ -35,12 +35,15 @@ Z95 = 1.96
 class Target:
     parameter: str
     trial: str  # stem of a shipped trial file
-    outcomes: tuple[str, ...]  # published rows (same arm and statistic) whose mean is the target
+    outcomes: tuple[str, ...]  # published rows (same arm, statistic) whose mean is the target
+    statistic: str | None = None  # pick the row with this statistic when an outcome has several
     spread: str = "lognormal"  # form of the fitted uncertainty
 
 
-# In dependency order: mass first (strength rides on it), then the neural ceilings.
-TARGETS: tuple[Target, ...] = (
+# In dependency order: each fit runs on top of the ones before it. Mass before strength (strength
+# rides on it); natural bone loss before the loading gains measured against it. The women's late
+# rate and the menopause transient overlap in the Melton cohort, so they are fitted twice.
+_MUSCLE: tuple[Target, ...] = (
     Target("muscle.hypertrophy_rate", "lean_mass_older_adults", ("lean_mass",)),
     Target("muscle.neural_ceiling_lower", "strength_older_adults", ("one_rm:leg_press",)),
     Target(
@@ -52,6 +55,19 @@ TARGETS: tuple[Target, ...] = (
         "muscle.neural_ceiling_single_joint", "strength_older_adults", ("one_rm:knee_extension",)
     ),
 )
+_BONE_NATURAL: tuple[Target, ...] = (
+    Target("bone.late_postmenopausal_rate", "natural_history_women", ("femoral_neck_bmd",)),
+    Target("bone.menopause_peak_rate_ls", "menopause_transition", ("lumbar_spine_bmd",)),
+    Target("bone.menopause_peak_rate_hip", "menopause_transition", ("femoral_neck_bmd",)),
+)
+TARGETS: tuple[Target, ...] = (
+    *_MUSCLE,
+    *_BONE_NATURAL,
+    *_BONE_NATURAL,
+    Target("bone.male_rate_at_65", "natural_history_men", ("femoral_neck_bmd",), "pct_change"),
+    Target("bone.gain_max_ls", "liftmor", ("lumbar_spine_bmd",)),
+    Target("bone.gain_max_hip", "liftmor", ("femoral_neck_bmd",)),
+)
 
 
 def shipped_trial(stem: str) -> TrialSpec:
@@ -59,10 +75,19 @@ def shipped_trial(stem: str) -> TrialSpec:
     return load_trial(text)
 
 
-def _rows(spec: TrialSpec, outcomes: Sequence[str]) -> list[Published]:
-    rows = [p for p in spec.published if p.outcome in outcomes and p.versus is None]
-    if len(rows) != len(outcomes) or len({(p.arm, p.statistic) for p in rows}) != 1:
-        raise ValueError(f"{spec.name}: need one per-arm row of one arm for each of {outcomes}")
+def _rows(spec: TrialSpec, target: Target) -> list[Published]:
+    rows = [
+        p
+        for p in spec.published
+        if p.outcome in target.outcomes and target.statistic in (None, p.statistic)
+    ]
+    if (
+        len(rows) != len(target.outcomes)
+        or len({(p.arm, p.versus, p.statistic) for p in rows}) != 1
+    ):
+        raise ValueError(
+            f"{spec.name}: need one row of one arm and statistic for each of {target.outcomes}"
+        )
     return rows
 
 
@@ -72,33 +97,46 @@ def with_value(reg: Registry, key: str, value: float) -> Registry:
     return Registry(params, reg.measurement, reg.references)
 
 
-def arm_statistic(
-    spec: TrialSpec, rows: Sequence[Published], reg: Registry, participants: int
-) -> float:
-    """Mean over participants of the rows' statistic (true values), averaged over the rows."""
-    arm_index = [a.name for a in spec.arms].index(rows[0].arm)
+@dataclass(frozen=True)
+class Simulated:
+    mean: float  # the rows' statistic (true values), averaged over the rows
+    sd: float  # within-arm SD of the per-participant statistic (pooled over arms for contrasts)
+
+
+def _per_participant(
+    spec: TrialSpec, arm: str, names: Sequence[str], pct: bool, reg: Registry, participants: int
+) -> dict[str, np.ndarray]:
+    arm_index = [a.name for a in spec.arms].index(arm)
     persons = complete_anthropometry(
         draw_participants(spec.population, participants, 1, FIT_SEED, arm_index), reg
     )
-    names = tuple(p.outcome for p in rows)
-    block = Block(
-        persons,
-        schedule(spec.arms[arm_index], spec.days),
-        names,
-        (0, spec.days),
-        FIT_SEED,
-        arm_index,
-        central=True,
-    )
+    plan = schedule(spec.arms[arm_index], spec.days)
+    block = Block(persons, plan, tuple(names), (0, spec.days), FIT_SEED, arm_index, central=True)
     result = run_block(block, reg)
-    values = []
+    out = {}
     for name in names:
         base, end = result.levels[name]
-        change = end - base
-        values.append(
-            float(np.mean(100.0 * change / base if rows[0].statistic == "pct_change" else change))
+        out[name] = 100.0 * (end - base) / base if pct else end - base
+    return out
+
+
+def arm_statistic(
+    spec: TrialSpec, rows: Sequence[Published], reg: Registry, participants: int
+) -> Simulated:
+    """The rows' statistic with population parameters at their centre and many participants."""
+    names = [p.outcome for p in rows]
+    pct = rows[0].statistic.startswith("pct_")
+    arm = _per_participant(spec, rows[0].arm, names, pct, reg, participants)
+    if rows[0].versus is None:
+        return Simulated(
+            float(np.mean([arm[n].mean() for n in names])),
+            float(np.mean([arm[n].std(ddof=1) for n in names])),
         )
-    return float(np.mean(values))
+    control = _per_participant(spec, rows[0].versus, names, pct, reg, participants)
+    return Simulated(
+        float(np.mean([arm[n].mean() - control[n].mean() for n in names])),
+        float(np.mean([np.sqrt((arm[n].var(ddof=1) + control[n].var(ddof=1)) / 2) for n in names])),
+    )
 
 
 def _bisect(f: Callable[[float], float], lo: float, hi: float, steps: int = 40) -> float:
@@ -128,24 +166,23 @@ class Fit:
 
 def fit(target: Target, reg: Registry, participants: int = FIT_PARTICIPANTS) -> Fit:
     spec = shipped_trial(target.trial)
-    rows = _rows(spec, target.outcomes)
+    rows = _rows(spec, target)
     goal = float(np.mean([p.value for p in rows]))
     current = reg[target.parameter].value
 
     def miss(value: float) -> float:
-        return (
-            arm_statistic(spec, rows, with_value(reg, target.parameter, value), participants) - goal
-        )
+        reg_v = with_value(reg, target.parameter, value)
+        return arm_statistic(spec, rows, reg_v, participants).mean - goal
 
     if target.spread == "lognormal":
         lo, hi = current / 20.0, current * 20.0
     else:
         lo, hi = current - 1.0, current + 1.0
     value = _bisect(miss, lo, hi)
-    model = miss(value) + goal
+    simulated = arm_statistic(spec, rows, with_value(reg, target.parameter, value), participants)
 
     # The published row's standard error, carried back through the local slope of the model.
-    se = _published_se(rows)
+    se = published_se(rows, spec.participants_per_arm, simulated.sd)
     h = 0.05 * abs(value) if value != 0 else 0.01
     slope = (miss(value + h) - miss(value - h)) / (2 * h)
     sd = se / abs(slope) if slope != 0 else 0.0
@@ -154,29 +191,34 @@ def fit(target: Target, reg: Registry, participants: int = FIT_PARTICIPANTS) -> 
         if target.spread == "lognormal"
         else Spread("normal", sd=sd)
     )
-    return Fit(target, value, spread, goal, model)
+    return Fit(target, value, spread, goal, simulated.mean)
 
 
-def _published_se(rows: Sequence[Published]) -> float:
-    """SE of the mean of the rows: from their 95 % intervals, else from their `sd`-free spread.
+def published_se(rows: Sequence[Published], n: int, model_sd: float) -> float:
+    """Standard error of the mean of the rows.
 
-    Rows without an interval (pooled percentages given as "29 +/- 2" with SE or SD unclear) are
-    given the conservative reading that the +/- is an SE, written in the trial file's source.
+    From the paper's 95 % interval; else from its within-arm `sd` (SE = sd / sqrt(n), times
+    sqrt(2) for a contrast); else from a "+/- x" in the row's source (pooled percentages whose
+    +/- is read as an SE); else chance alone in a trial of the file's size with the model's
+    within-arm SD (natural-history cohorts that publish a mean without an interval).
     """
     ses = []
     for row in rows:
+        contrast = 2.0 if row.versus is not None else 1.0
         if row.lo95 is not None and row.hi95 is not None:
             ses.append((row.hi95 - row.lo95) / (2 * Z95))
+        elif row.sd is not None:
+            ses.append(row.sd * math.sqrt(contrast / n))
+        elif (plus_minus := _plus_minus(row)) is not None:
+            ses.append(plus_minus)
         else:
-            ses.append(_plus_minus(row))
+            ses.append(model_sd * math.sqrt(contrast / n))
     return float(math.sqrt(sum(s * s for s in ses)) / len(ses))
 
 
-def _plus_minus(row: Published) -> float:
+def _plus_minus(row: Published) -> float | None:
     match = re.search(r"\+/-\s*([0-9.]+)", row.source or "")
-    if match is None:
-        raise ValueError(f"{row.outcome}: no interval and no '+/-' in the source to size the fit")
-    return float(match.group(1))
+    return None if match is None else float(match.group(1))
 
 
 def calibrate(reg: Registry | None = None) -> list[Fit]:

@@ -91,9 +91,10 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
     params = {m.name: m.params(draw) for m in models}
     signals: Signals = {}
     states: dict[str, Any] = {}
+    wanted = frozenset(r for m in models for r in m.reads)  # signals some organ reads
     for m in models:
         states[m.name] = m.init(ctx, params[m.name], signals)
-        signals.update(m.emit(states[m.name], params[m.name]))
+        signals.update(m.emit(states[m.name], params[m.name], wanted))
 
     readers: list[tuple[str, OrganModel[Any, Any]]] = []
     for name in block.outcomes:
@@ -116,7 +117,7 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
         dose = dose_day(block.schedule, day, adherence_keys, persons.ids)
         for m in models:
             states[m.name] = m.step(states[m.name], signals, dose, params[m.name], day)
-            signals.update(m.emit(states[m.name], params[m.name]))
+            signals.update(m.emit(states[m.name], params[m.name], wanted))
 
     used = tuple(k for m in models for k in m.parameter_keys)
     return BlockResult(levels, np.ones(persons.n, np.bool_), used)

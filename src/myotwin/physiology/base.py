@@ -88,7 +88,7 @@ class OrganModel(Generic[P, S]):
     reports: Callable[[str], bool]  # does this organ report outcome `name`?
     init: Callable[[Context, P, Signals], S]
     step: Callable[[S, Signals, DoseDay | None, P, int], S]
-    emit: Callable[[S, P], Mapping[str, FloatArray]]
+    emit: Callable[[S, P, frozenset[str]], Mapping[str, FloatArray]]  # only the wanted signals
     outcome: Callable[[str, S, P], FloatArray]
 
     def params(self, draw: Draw) -> P:

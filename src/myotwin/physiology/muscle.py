@@ -18,7 +18,7 @@ Response sizes differ between persons (lognormal responders, Hubal 2005).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -98,8 +98,7 @@ class State:
     strength0: FloatArray  # kg of 1RM per unit catalogue reference, this person at baseline
     pattern_row: tuple[int, ...]  # row of each catalogue pattern in `neural`, -1 when inactive
     neural_ceiling: FloatArray  # (active patterns, 1 or n)
-    sm_base: FloatArray
-    quality: FloatArray
+    loss_rate: FloatArray  # sex-specific muscle loss rate at the reference age
     gain: FloatArray  # (2, n) regional mass gain over the untrained trajectory
     gain0: FloatArray
     neural: FloatArray  # (active patterns, n)
@@ -107,6 +106,9 @@ class State:
     stim_mass: FloatArray  # (2, n) smoothed effective sets
     stim_neural: FloatArray  # (active patterns, n)
     myokine_load: FloatArray
+    session_external_kg: FloatArray  # (entries, n) external load of today's session, else (0, n)
+    day: int = 0
+    active: bool = False  # any training stimulus or gain yet; until then only ageing applies
 
 
 def _ramp(age: FloatArray, p: Params) -> FloatArray:
@@ -184,8 +186,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         strength0=strength0,
         pattern_row=tuple(row),
         neural_ceiling=ceiling,
-        sm_base=sm_base0.copy(),
-        quality=np.ones(n),
+        loss_rate=rate,
         gain=g0,
         gain0=g0.copy(),
         neural=neural0,
@@ -193,7 +194,20 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         stim_mass=np.zeros((2, n)),
         stim_neural=np.zeros((len(active), n)),
         myokine_load=np.zeros(n),
+        session_external_kg=np.zeros((0, n)),
+        active=bool(persons.trained.any()),
     )
+
+
+def _ageing(s: State, p: Params, rate: Value) -> FloatArray:
+    """exp(-rate x integral of the age ramp since enrolment), on the state's day (closed form)."""
+    age = s.age0 + s.day / DAYS_PER_YEAR
+    return np.exp(-rate * (_cumulative_ramp(age, p) - _cumulative_ramp(s.age0, p)))
+
+
+def sm_base(s: State, p: Params) -> FloatArray:
+    """The untrained muscle trajectory on the state's day."""
+    return s.sm_base0 * _ageing(s, p, s.loss_rate)
 
 
 def _compartment_fraction(p: Params) -> tuple[Value, Value]:
@@ -202,7 +216,7 @@ def _compartment_fraction(p: Params) -> tuple[Value, Value]:
 
 def skeletal_muscle_mass(s: State, p: Params) -> FloatArray:
     lower, upper = _compartment_fraction(p)
-    return s.sm_base * (lower * (1.0 + s.gain[LOWER]) + upper * (1.0 + s.gain[UPPER]))
+    return sm_base(s, p) * (lower * (1.0 + s.gain[LOWER]) + upper * (1.0 + s.gain[UPPER]))
 
 
 def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
@@ -220,38 +234,43 @@ def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
         p.female_strength_ratio_lower if LOWER in compartments else p.female_strength_ratio_upper
     )
     sex = np.where(s.female, sex_ratio, 1.0)
-    ageing = s.sm_base / s.sm_base0 * s.quality
+    ageing = _ageing(s, p, s.loss_rate + p.quality_loss_rate)
     reference = ex.one_rm_per_kg_body_mass * s.strength0 * sex
     return reference * mass_gain * neural_gain * ageing
 
 
 def _session_impulses(
     s: State, dose: DoseDay, p: Params
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Effective sets done today per mass compartment and per active pattern, and total sets."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Effective sets done today per mass compartment and per active pattern, total sets, and
+    each entry's external load in kg (what the bone model reads)."""
     plan = dose.plan
     assert plan is not None
-    n = s.sm_base.shape[0]
+    n = s.sm_base0.shape[0]
     done = dose.done.astype(np.float64)
     mass = np.zeros((2, n))
     neural = np.zeros_like(s.stim_neural)
     total = np.zeros(n)
+    external_kg = np.zeros((len(plan.exercise_ids), n))
     for i, exercise in enumerate(plan.exercise_ids):
         kind = int(plan.load_kind[i])
         if kind == LoadKind.NONE:
             continue
         reps = plan.reps[i]
         value = plan.load_value[i]
+        body = plan.body_mass_fraction[i] * s.body_mass0
         if kind == LoadKind.ONE_RM_FRACTION:
             f: Value = value
+            external_kg[i] = value * one_rm(exercise, s, p)
         elif kind in (LoadKind.RPE, LoadKind.RIR):
             rir = 10.0 - value if kind == LoadKind.RPE else value
             f = 1.0 / (1.0 + (reps + rir) / p.epley_reps)
+            external_kg[i] = f * one_rm(exercise, s, p)
         else:
-            body = plan.body_mass_fraction[i] * s.body_mass0
             external = value * dose.progression if kind == LoadKind.KG else 0.0
             capacity = one_rm(exercise, s, p) + body
             f = np.minimum(1.0, (external + body) / np.maximum(capacity, 1e-9))
+            external_kg[i] = external
         reps_max = p.epley_reps * (1.0 / np.maximum(f, 1e-3) - 1.0)
         effort = np.exp(-np.maximum(reps_max - reps, 0.0) / p.rir_scale)
         sets = plan.sets[i] * done
@@ -260,16 +279,24 @@ def _session_impulses(
             mass[c] += sets * effort
         row = s.pattern_row[int(plan.pattern[i])]
         neural[row] += sets * effort * (f / p.intensity_reference) ** p.intensity_exponent
-    return mass, neural, total
+    return mass, neural, total, external_kg
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
+    n = s.sm_base0.shape[0]
+    trains_today = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
+    if not (trains_today or s.active):
+        # Untrained and no session yet: only ageing, which is a closed form of the day.
+        return replace(s, day=day + 1, session_external_kg=np.zeros((0, n)))
+    s = replace(s, day=day)  # today's ageing for loads given in kg
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stim_mass = s.stim_mass * decay
     stim_neural = s.stim_neural * decay
     myokine_load = s.myokine_load * np.exp(-1.0 / p.myokine_tau_days)
-    if dose is not None and dose.plan is not None and dose.plan.strength.any():
-        mass, neural_imp, total = _session_impulses(s, dose, p)
+    external_kg = np.zeros((0, n))
+    if trains_today:
+        assert dose is not None
+        mass, neural_imp, total, external_kg = _session_impulses(s, dose, p)
         stim_mass = stim_mass + mass
         stim_neural = stim_neural + neural_imp
         myokine_load = myokine_load + total / p.myokine_reference_sets
@@ -289,27 +316,16 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     neural = (
         s.neural + learn * (s.neural_ceiling - s.neural) - s.neural / p.detraining_tau_neural_days
     )
-
-    ramp = _ramp(age, p)
-    loss = np.where(s.female, p.loss_rate_female, p.loss_rate_male) * ramp / DAYS_PER_YEAR
-    return State(
-        age0=s.age0,
-        female=s.female,
-        body_mass0=s.body_mass0,
-        sm_base0=s.sm_base0,
-        other_lean=s.other_lean,
-        strength0=s.strength0,
-        pattern_row=s.pattern_row,
-        neural_ceiling=s.neural_ceiling,
-        sm_base=s.sm_base * (1.0 - loss),
-        quality=s.quality * (1.0 - p.quality_loss_rate * ramp / DAYS_PER_YEAR),
+    return replace(
+        s,
         gain=gain,
-        gain0=s.gain0,
         neural=neural,
-        neural0=s.neural0,
         stim_mass=stim_mass,
         stim_neural=stim_neural,
         myokine_load=myokine_load,
+        session_external_kg=external_kg,
+        day=day + 1,
+        active=True,
     )
 
 
@@ -317,8 +333,13 @@ def myokine_signal(s: State, p: Params) -> FloatArray:
     return skeletal_muscle_mass(s, p) / s.sm_base0 * (1.0 + p.myokine_gain * s.myokine_load)
 
 
-def emit(s: State, p: Params) -> dict[str, FloatArray]:
-    return {"skeletal_muscle_mass": skeletal_muscle_mass(s, p)}
+def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
+    out: dict[str, FloatArray] = {}
+    if "skeletal_muscle_mass" in wanted:
+        out["skeletal_muscle_mass"] = skeletal_muscle_mass(s, p)
+    if "session_external_kg" in wanted:
+        out["session_external_kg"] = s.session_external_kg
+    return out
 
 
 def outcome(name: str, s: State, p: Params) -> FloatArray:
@@ -343,7 +364,7 @@ MODEL: OrganModel[Params, State] = OrganModel(
     name="muscle",
     params_type=Params,
     reads=(),
-    writes=("skeletal_muscle_mass",),
+    writes=("skeletal_muscle_mass", "session_external_kg"),
     reports=reports,
     init=init,
     step=step,

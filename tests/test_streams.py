@@ -41,3 +41,14 @@ def test_uniform_and_normal_moments() -> None:
     # Neighbouring persons are uncorrelated.
     r = np.corrcoef(z[:-1], z[1:])[0, 1]
     assert abs(r) < 5 / np.sqrt(n)
+
+
+def test_seed_and_replicate_do_not_alias() -> None:
+    persons = np.arange(50, dtype=np.int64)
+    a = streams.uniforms(streams.stream_key(1, 0, 0, "m"), persons, 0)
+    b = streams.uniforms(streams.stream_key(0, 1, 0, "m"), persons, 0)
+    assert not np.array_equal(a, b)
+    keys = streams.stream_keys(1, np.array([0, 1, 2, 3]), 0, "m")
+    others = streams.stream_keys(0, np.array([0, 1, 2, 3]), 0, "m")
+    assert not set(keys.tolist()) & set(others.tolist())
+    assert int(keys[2]) == streams.stream_key(1, 2, 0, "m")

@@ -40,7 +40,9 @@ def name_id(name: str) -> int:
 
 def stream_key(seed: int, replicate: int, group: int, module: str) -> int:
     """The key of one stream; different (seed, replicate, group, module) give unrelated keys."""
-    z = np.array([seed], dtype=U64)
+    # Mix before each combination: a plain XOR of two parts would make (seed 1, replicate 0)
+    # the same stream as (seed 0, replicate 1).
+    z = _mix(np.array([seed], dtype=U64))
     for part in (replicate, group, name_id(module)):
         z = _mix(z ^ np.array([part], dtype=U64))
     return int(_mix(z)[0])
@@ -48,7 +50,7 @@ def stream_key(seed: int, replicate: int, group: int, module: str) -> int:
 
 def stream_keys(seed: int, replicates: NDArray[np.int64], group: int, module: str) -> UIntArray:
     """`stream_key` for an array of replicates at once."""
-    z = _mix(np.full(replicates.shape, seed, dtype=U64) ^ replicates.astype(U64))
+    z = _mix(_mix(np.full(replicates.shape, seed, dtype=U64)) ^ replicates.astype(U64))
     z = _mix(z ^ U64(group))
     z = _mix(z ^ U64(name_id(module)))
     return _mix(z)

@@ -61,7 +61,7 @@ class Params:
     late_postmenopausal_rate: Value
     male_rate_at_65: Value
     male_rate_slope: Value
-    male_spine_ratio: Value
+    spine_late_ratio: Value
     loss_response: Value
     # Mechanical loading.
     stress_exponent: Value
@@ -73,6 +73,21 @@ class Params:
     gain_max_hip: Value
     remodelling_tau_days: Value
     loading_response: Value
+    # Ten-year fracture probability (not FRAX: published incidences and gradients of risk).
+    hip_incidence_65_female: Value
+    hip_incidence_65_male: Value
+    major_incidence_65_female: Value
+    major_incidence_65_male: Value
+    hip_incidence_age_slope: Value
+    major_incidence_age_slope: Value
+    hip_rr_per_sd: Value
+    major_rr_per_sd: Value
+    prior_fracture_rr: Value
+    hip_share_from_falls: Value
+    major_share_from_falls: Value
+    mortality_65_female: Value
+    mortality_65_male: Value
+    mortality_age_slope: Value
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +99,8 @@ class State:
     bmd0: FloatArray  # (3, n) baseline BMD, g/cm2
     gain: FloatArray  # (3, n) fractional gain from loading
     stimulus: FloatArray  # (2, n) smoothed weekly sum of cycles x strain^m: spine, hip
+    prior_fracture: np.ndarray | None = None
+    fall_rate_ratio: FloatArray | None = None  # from the mobility model; None: age/sex baseline
     day: int = 0
     loading: bool = False  # any loading so far; until then the mechanical part is skipped
 
@@ -139,6 +156,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         bmd0=np.maximum(baseline, MIN_BMD),
         gain=np.zeros((3, n)),
         stimulus=np.zeros((2, n)),
+        prior_fracture=persons.prior_fracture,
     )
 
 
@@ -146,25 +164,28 @@ def _cumulative_loss(s: State, p: Params, day: int) -> FloatArray:
     """Integral of the natural loss rate from enrolment to `day`, per site (closed form).
 
     Women: a Gaussian transient around the FMP plus a logistic switch to the late rate.
-    Men: a rate rising linearly with age from where it crosses zero.
+    Men: a rate rising linearly with age from where it crosses zero. Age-related loss at the
+    spine is a fraction of the hip's (DXA spine readings gain from degenerative change).
     """
     years = day / DAYS_PER_YEAR
     w = p.menopause_width_years
 
-    def women(y: FloatArray, peak: Value) -> FloatArray:
+    def women(y: FloatArray, peak: Value, late: Value) -> FloatArray:
         z = (y - p.menopause_centre_years) / w
         transient = peak * w * np.sqrt(np.pi / 2.0) * erf(z / np.sqrt(2.0))
-        return transient + p.late_postmenopausal_rate * w * softplus(z)
+        return transient + late * w * softplus(z)
 
     def men(age: FloatArray) -> FloatArray:
         start = 65.0 - p.male_rate_at_65 / p.male_rate_slope  # age where the rate is zero
         return 0.5 * p.male_rate_slope * np.maximum(age - start, 0.0) ** 2
 
-    y0 = s.years_since_menopause0
-    women_spine = women(y0 + years, p.menopause_peak_rate_ls) - women(y0, p.menopause_peak_rate_ls)
-    women_hip = women(y0 + years, p.menopause_peak_rate_hip) - women(y0, p.menopause_peak_rate_hip)
+    y0, y1 = s.years_since_menopause0, s.years_since_menopause0 + years
+    spine_args = (p.menopause_peak_rate_ls, p.spine_late_ratio * p.late_postmenopausal_rate)
+    hip_args = (p.menopause_peak_rate_hip, p.late_postmenopausal_rate)
+    women_spine = women(y1, *spine_args) - women(y0, *spine_args)
+    women_hip = women(y1, *hip_args) - women(y0, *hip_args)
     men_hip = men(s.age0 + years) - men(s.age0)
-    spine = np.where(s.female, women_spine, p.male_spine_ratio * men_hip)
+    spine = np.where(s.female, women_spine, p.spine_late_ratio * men_hip)
     hip = np.where(s.female, women_hip, men_hip)
     return np.stack([spine, hip, hip]) * p.loss_response
 
@@ -196,8 +217,9 @@ def _session_stimulus(s: State, dose: DoseDay, external_kg: FloatArray, p: Param
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     trained_today = dose is not None and dose.plan is not None
+    falls = signals.get("fall_rate_ratio")
     if not (trained_today or s.loading):
-        return replace(s, day=day + 1)
+        return replace(s, day=day + 1, fall_rate_ratio=falls)
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stimulus = s.stimulus * decay
     if trained_today:
@@ -215,11 +237,66 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     response = np.stack([p.gain_max_ls * saturation[0], p.gain_max_hip * saturation[1]])
     target = (response * p.loading_response)[[0, 1, 1]]
     gain = s.gain + (target - s.gain) / p.remodelling_tau_days
-    return replace(s, gain=gain, stimulus=stimulus, day=day + 1, loading=True)
+    return replace(
+        s, gain=gain, stimulus=stimulus, day=day + 1, loading=True, fall_rate_ratio=falls
+    )
 
 
 def bmd(s: State, p: Params) -> FloatArray:
     return natural_bmd(s, p) * (1.0 + s.gain)
+
+
+def _reference_fn(s: State, p: Params, age: FloatArray) -> FloatArray:
+    """Mean femoral neck BMD of the person's age and sex (the baseline reference)."""
+    peak = np.where(s.female, p.fn_peak_female, p.fn_peak_male)
+    decline = np.where(s.female, p.hip_age_decline_female, p.hip_age_decline_male)
+    return peak * np.exp(-decline * np.maximum(age - p.reference_age, 0.0))
+
+
+FRACTURE_YEARS = 10
+STEPS_PER_YEAR = 4  # quarterly steps: the hazards change slowly with age
+
+
+def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
+    """Probability of a first hip (or major osteoporotic) fracture within ten years, from today.
+
+    Hazard = age/sex incidence (rising exponentially with age) x gradient of risk per SD of
+    femoral neck BMD below the age/sex mean (normalised so the population mean hazard is the
+    incidence) x prior fracture x the part due to falls scaled by the fall-rate signal; death
+    competes (Gompertz mortality). BMD is held at today's value over the ten years.
+    """
+    age0 = s.age0 + s.day / DAYS_PER_YEAR
+    fn = bmd(s, p)[FN]
+    z = (fn - _reference_fn(s, p, age0)) / p.fn_reference_sd
+    if kind == "hip":
+        base = np.where(s.female, p.hip_incidence_65_female, p.hip_incidence_65_male)
+        slope, rr, share = p.hip_incidence_age_slope, p.hip_rr_per_sd, p.hip_share_from_falls
+    else:
+        base = np.where(s.female, p.major_incidence_65_female, p.major_incidence_65_male)
+        slope, rr, share = p.major_incidence_age_slope, p.major_rr_per_sd, p.major_share_from_falls
+    log_rr = np.log(rr)
+    bmd_factor = np.exp(-log_rr * z - 0.5 * log_rr**2)  # mean 1 over a normal population
+    prior = (
+        np.where(s.prior_fracture, p.prior_fracture_rr, 1.0)
+        if s.prior_fracture is not None
+        else 1.0
+    )
+    falls = 1.0 if s.fall_rate_ratio is None else s.fall_rate_ratio
+    fall_factor = share * falls + (1.0 - share)
+    personal = bmd_factor * prior * fall_factor
+    death0 = np.where(s.female, p.mortality_65_female, p.mortality_65_male)
+    dt = 1.0 / STEPS_PER_YEAR
+    alive = np.ones_like(fn)
+    risk = np.zeros_like(fn)
+    for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
+        age = age0 + (k + 0.5) * dt
+        hazard = base * np.exp(slope * (age - 65.0)) * personal
+        death = death0 * np.exp(p.mortality_age_slope * (age - 65.0))
+        total = hazard + death
+        leave = 1.0 - np.exp(-total * dt)
+        risk += alive * leave * hazard / total
+        alive *= 1.0 - leave
+    return risk
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
@@ -231,6 +308,10 @@ T_SCORE_SITES = {f"{site}_t_score": i for i, site in enumerate(SITES)}
 
 
 def outcome(name: str, s: State, p: Params) -> FloatArray:
+    if name == "hip_fracture_risk_10y":
+        return fracture_risk_10y(s, p, "hip")
+    if name == "major_fracture_risk_10y":
+        return fracture_risk_10y(s, p, "major")
     if name in OUTCOME_SITES:
         return bmd(s, p)[OUTCOME_SITES[name]]
     i = T_SCORE_SITES[name]
@@ -239,13 +320,17 @@ def outcome(name: str, s: State, p: Params) -> FloatArray:
 
 
 def reports(name: str) -> bool:
-    return name in OUTCOME_SITES or name in T_SCORE_SITES
+    return (
+        name in OUTCOME_SITES
+        or name in T_SCORE_SITES
+        or name in ("hip_fracture_risk_10y", "major_fracture_risk_10y")
+    )
 
 
 MODEL: OrganModel[Params, State] = OrganModel(
     name="bone",
     params_type=Params,
-    reads=("session_external_kg",),
+    reads=("session_external_kg", "fall_rate_ratio"),
     writes=(),
     reports=reports,
     init=init,

@@ -23,8 +23,9 @@ from myotwin.engine import Block, run_block
 from myotwin.evidence import Registry, Spread, registry
 from myotwin.persons import complete_anthropometry
 from myotwin.programs import schedule
-from myotwin.trial.runner import draw_participants
+from myotwin.trial.runner import draw_participants, measure
 from myotwin.trial.spec import Published, TrialSpec, load_trial
+from myotwin.trial.stats import hedges_j
 
 FIT_PARTICIPANTS = 4000
 FIT_SEED = 12345
@@ -67,6 +68,10 @@ TARGETS: tuple[Target, ...] = (
     Target("bone.male_rate_at_65", "natural_history_men", ("femoral_neck_bmd",), "pct_change"),
     Target("bone.gain_max_ls", "liftmor", ("lumbar_spine_bmd",)),
     Target("bone.gain_max_hip", "liftmor", ("femoral_neck_bmd",)),
+    Target("brain.atrophy_rate_at_73", "hippocampus_aging", ("hippocampal_volume",)),
+    Target("brain.cognition_gain", "smart_mci", ("global_cognition",)),
+    Target("brain.depression_gain", "depression_anxiety", ("depressive_symptoms",)),
+    Target("brain.anxiety_gain", "depression_anxiety", ("anxiety_symptoms",)),
 )
 
 
@@ -104,8 +109,15 @@ class Simulated:
 
 
 def _per_participant(
-    spec: TrialSpec, arm: str, names: Sequence[str], pct: bool, reg: Registry, participants: int
+    spec: TrialSpec,
+    arm: str,
+    names: Sequence[str],
+    statistic: str,
+    reg: Registry,
+    participants: int,
 ) -> dict[str, np.ndarray]:
+    """Per-participant change (or % change) of each outcome; measured values for an smd,
+    whose denominator is the spread of measured change."""
     arm_index = [a.name for a in spec.arms].index(arm)
     persons = complete_anthropometry(
         draw_participants(spec.population, participants, 1, FIT_SEED, arm_index), reg
@@ -116,7 +128,10 @@ def _per_participant(
     out = {}
     for name in names:
         base, end = result.levels[name]
-        out[name] = 100.0 * (end - base) / base if pct else end - base
+        if statistic == "smd":
+            base = measure(base, name, 0, persons, FIT_SEED, arm_index, reg)
+            end = measure(end, name, spec.days, persons, FIT_SEED, arm_index, reg)
+        out[name] = 100.0 * (end - base) / base if statistic.startswith("pct_") else end - base
     return out
 
 
@@ -125,22 +140,25 @@ def arm_statistic(
 ) -> Simulated:
     """The rows' statistic with population parameters at their centre and many participants."""
     names = [p.outcome for p in rows]
-    pct = rows[0].statistic.startswith("pct_")
-    arm = _per_participant(spec, rows[0].arm, names, pct, reg, participants)
+    statistic = rows[0].statistic
+    arm = _per_participant(spec, rows[0].arm, names, statistic, reg, participants)
     if rows[0].versus is None:
         return Simulated(
             float(np.mean([arm[n].mean() for n in names])),
             float(np.mean([arm[n].std(ddof=1) for n in names])),
         )
-    control = _per_participant(spec, rows[0].versus, names, pct, reg, participants)
-    return Simulated(
-        float(np.mean([arm[n].mean() - control[n].mean() for n in names])),
-        float(np.mean([np.sqrt((arm[n].var(ddof=1) + control[n].var(ddof=1)) / 2) for n in names])),
-    )
+    control = _per_participant(spec, rows[0].versus, names, statistic, reg, participants)
+    pooled = [np.sqrt((arm[n].var(ddof=1) + control[n].var(ddof=1)) / 2) for n in names]
+    diffs = [arm[n].mean() - control[n].mean() for n in names]
+    if statistic == "smd":  # as the trial reports it: Hedges' g at the file's arm size
+        j = hedges_j(spec.participants_per_arm)
+        diffs = [j * d / s for d, s in zip(diffs, pooled, strict=True)]
+        pooled = [1.0 for _ in names]
+    return Simulated(float(np.mean(diffs)), float(np.mean(pooled)))
 
 
 def _bisect(f: Callable[[float], float], lo: float, hi: float, steps: int = 40) -> float:
-    """Root of an increasing `f` on [lo, hi] (on the log scale when both are positive)."""
+    """Root of a monotone `f` on [lo, hi] (on the log scale when both are positive)."""
     log = lo > 0
     a, b = (math.log(lo), math.log(hi)) if log else (lo, hi)
     fa = f(math.exp(a) if log else a)

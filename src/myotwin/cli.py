@@ -99,7 +99,7 @@ def build_app(lang: Lang) -> typer.Typer:
             if not 1 <= draws <= 10000:
                 raise InputError(f"--draws: {draws} is out of range 1..10000")
             if not 0 < years <= 100:
-                raise InputError(f"--years: {years} is out of range (0, 100]")
+                raise InputError(f"--years: {years:g} is out of range (0, 100]")
         except InputError as exc:
             fail(str(exc))
         from myotwin.simulate import block_count
@@ -123,7 +123,7 @@ def build_app(lang: Lang) -> typer.Typer:
         from myotwin.programs import templates
 
         table = Table(box=None)
-        table.add_column("name")
+        table.add_column("name", no_wrap=True)
         table.add_column("sessions/wk" if lang == "en" else "sessies/wk", justify="right")
         table.add_column("")
         for tpl in templates().values():

@@ -107,6 +107,7 @@ class State:
     stim_neural: FloatArray  # (active patterns, n)
     myokine_load: FloatArray
     session_external_kg: FloatArray  # (entries, n) external load of today's session, else (0, n)
+    session_intensity: FloatArray | None = None  # set-weighted mean fraction of 1RM today
     day: int = 0
     active: bool = False  # any training stimulus or gain yet; until then only ageing applies
 
@@ -241,9 +242,10 @@ def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
 
 def _session_impulses(
     s: State, dose: DoseDay, p: Params
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Effective sets done today per mass compartment and per active pattern, total sets, and
-    each entry's external load in kg (what the bone model reads)."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Effective sets done today per mass compartment and per active pattern, total sets,
+    each entry's external load in kg (what the bone model reads) and the set-weighted mean
+    relative intensity (what the brain model reads)."""
     plan = dose.plan
     assert plan is not None
     n = s.sm_base0.shape[0]
@@ -252,6 +254,7 @@ def _session_impulses(
     neural = np.zeros_like(s.stim_neural)
     total = np.zeros(n)
     external_kg = np.zeros((len(plan.exercise_ids), n))
+    intensity_sum = np.zeros(n)
     for i, exercise in enumerate(plan.exercise_ids):
         kind = int(plan.load_kind[i])
         if kind == LoadKind.NONE:
@@ -275,11 +278,13 @@ def _session_impulses(
         effort = np.exp(-np.maximum(reps_max - reps, 0.0) / p.rir_scale)
         sets = plan.sets[i] * done
         total += sets
+        intensity_sum += sets * f
         for c in _REGION_TO_COMPARTMENTS[CATALOGUE.get(exercise).region]:
             mass[c] += sets * effort
         row = s.pattern_row[int(plan.pattern[i])]
         neural[row] += sets * effort * (f / p.intensity_reference) ** p.intensity_exponent
-    return mass, neural, total, external_kg
+    intensity = intensity_sum / np.maximum(total, 1.0)
+    return mass, neural, total, external_kg, intensity
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
@@ -287,16 +292,17 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     trains_today = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     if not (trains_today or s.active):
         # Untrained and no session yet: only ageing, which is a closed form of the day.
-        return replace(s, day=day + 1, session_external_kg=np.zeros((0, n)))
+        return replace(s, day=day + 1, session_external_kg=np.zeros((0, n)), session_intensity=None)
     s = replace(s, day=day)  # today's ageing for loads given in kg
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stim_mass = s.stim_mass * decay
     stim_neural = s.stim_neural * decay
     myokine_load = s.myokine_load * np.exp(-1.0 / p.myokine_tau_days)
     external_kg = np.zeros((0, n))
+    intensity = None
     if trains_today:
         assert dose is not None
-        mass, neural_imp, total, external_kg = _session_impulses(s, dose, p)
+        mass, neural_imp, total, external_kg, intensity = _session_impulses(s, dose, p)
         stim_mass = stim_mass + mass
         stim_neural = stim_neural + neural_imp
         myokine_load = myokine_load + total / p.myokine_reference_sets
@@ -324,6 +330,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         stim_neural=stim_neural,
         myokine_load=myokine_load,
         session_external_kg=external_kg,
+        session_intensity=intensity,
         day=day + 1,
         active=True,
     )
@@ -339,6 +346,8 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
         out["skeletal_muscle_mass"] = skeletal_muscle_mass(s, p)
     if "session_external_kg" in wanted:
         out["session_external_kg"] = s.session_external_kg
+    if "session_intensity" in wanted and s.session_intensity is not None:
+        out["session_intensity"] = s.session_intensity
     return out
 
 
@@ -364,7 +373,7 @@ MODEL: OrganModel[Params, State] = OrganModel(
     name="muscle",
     params_type=Params,
     reads=(),
-    writes=("skeletal_muscle_mass", "session_external_kg"),
+    writes=("skeletal_muscle_mass", "session_external_kg", "session_intensity"),
     reports=reports,
     init=init,
     step=step,

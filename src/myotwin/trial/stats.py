@@ -24,10 +24,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, get_args
 
 import numpy as np
 import numpy.typing as npt
+
+from myotwin.trial.spec import RATIO_STATISTICS, Statistic
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -40,7 +42,7 @@ StatBlock = dict[str, Stat | None]
 Z95 = 1.96
 """Normal quantile of a two-sided 95 % interval; an interval is 2 × 1.96 = 3.92 SEs wide."""
 
-RATIO_STATISTICS = frozenset({"rate_ratio", "risk_ratio"})
+STATISTICS: frozenset[str] = frozenset(get_args(Statistic))
 STATISTICS = frozenset(
     {
         "change",

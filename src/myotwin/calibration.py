@@ -72,6 +72,7 @@ TARGETS: tuple[Target, ...] = (
     Target("brain.cognition_gain", "smart_mci", ("global_cognition",)),
     Target("brain.depression_gain", "depression_anxiety", ("depressive_symptoms",)),
     Target("brain.anxiety_gain", "depression_anxiety", ("anxiety_symptoms",)),
+    Target("hormones.gh_amplitude", "hormones_acute", ("session_peak:growth_hormone",)),
 )
 
 
@@ -127,6 +128,10 @@ def _per_participant(
     result = run_block(block, reg)
     out = {}
     for name in names:
+        if statistic == "peak":  # participants with a session in the last week
+            peak = result.peaks[name][0]
+            out[name] = peak[~np.isnan(peak)]
+            continue
         base, end = result.levels[name]
         if statistic == "smd":
             base = measure(base, name, 0, persons, FIT_SEED, arm_index, reg)
@@ -216,9 +221,8 @@ def published_se(rows: Sequence[Published], n: int, model_sd: float) -> float:
     """Standard error of the mean of the rows.
 
     From the paper's 95 % interval; else from its within-arm `sd` (SE = sd / sqrt(n), times
-    sqrt(2) for a contrast); else from a "+/- x" in the row's source (pooled percentages whose
-    +/- is read as an SE); else chance alone in a trial of the file's size with the model's
-    within-arm SD (natural-history cohorts that publish a mean without an interval).
+    sqrt(2) for a contrast); else what chance alone gives a trial of the file's size with the
+    model's within-arm SD (pooled estimates and cohorts that publish a mean without either).
     """
     ses = []
     for row in rows:
@@ -227,16 +231,9 @@ def published_se(rows: Sequence[Published], n: int, model_sd: float) -> float:
             ses.append((row.hi95 - row.lo95) / (2 * Z95))
         elif row.sd is not None:
             ses.append(row.sd * math.sqrt(contrast / n))
-        elif (plus_minus := _plus_minus(row)) is not None:
-            ses.append(plus_minus)
         else:
             ses.append(model_sd * math.sqrt(contrast / n))
     return float(math.sqrt(sum(s * s for s in ses)) / len(ses))
-
-
-def _plus_minus(row: Published) -> float | None:
-    match = re.search(r"\+/-\s*([0-9.]+)", row.source or "")
-    return None if match is None else float(match.group(1))
 
 
 def calibrate(reg: Registry | None = None) -> list[Fit]:

@@ -143,6 +143,56 @@ def build_app(lang: Lang) -> typer.Typer:
             table.add_row(ex.id, CATALOGUE.display_name(ex.id, lang), ex.pattern, ex.kind)
         Console().print(table)
 
+    @app.command("session", help=t("session_help", lang))
+    def session_cmd(
+        person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
+        program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
+        template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
+        plot: Annotated[Path | None, typer.Option("--plot", help=t("plot_opt", lang))] = None,
+        fmt: Annotated[
+            TrialFormat, typer.Option("--format", help=t("format_opt", lang))
+        ] = TrialFormat.table,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.session import plot as plot_curves
+        from myotwin.session import session_curves
+
+        try:
+            who = load_person(person) if person is not None else example_person()
+            prog = _resolve_program(program, template)
+            assert prog is not None
+            curves = session_curves(who, prog)
+            if plot is not None:
+                plot_curves(curves, str(plot), lang)
+        except (InputError, OSError, ValueError) as exc:
+            fail(str(exc))
+        if fmt is TrialFormat.json:
+            doc = {
+                "schema": "myotwin.session/1",
+                "session_minutes": curves.session_minutes,
+                "minutes": curves.minutes.tolist(),
+                "hormones": {
+                    h: {"unit": curves.units[h], "values": v.tolist()}
+                    for h, v in curves.values.items()
+                },
+            }
+            sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+            return
+        table = Table(
+            title=t("session_title", lang, minutes=fmt_number(curves.session_minutes, lang, 0))
+        )
+        table.add_column("min", justify="right")
+        for h in curves.values:
+            table.add_column(f"{h} ({curves.units[h]})", justify="right")
+        for i, minute in enumerate(curves.minutes):
+            if minute % 15:
+                continue
+            table.add_row(
+                fmt_number(minute, lang, 0),
+                *(fmt_number(v[i], lang, 2) for v in curves.values.values()),
+            )
+        Console().print(table)
+
     @app.command("trial", help=t("trial_help", lang))
     def trial_cmd(
         path: Annotated[Path, typer.Argument(help="TRIAL.toml")],

@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from myotwin import streams
-from myotwin.dose import Schedule, dose_day
+from myotwin.dose import DoseDay, Schedule, dose_day
 from myotwin.evidence import Registry, registry
 from myotwin.outcomes import lookup
 from myotwin.persons import Persons
@@ -44,6 +44,12 @@ class BlockResult:
     levels: dict[str, FloatArray]  # outcome -> (record day, person) true values
     alive: np.ndarray  # (person,) alive on the last record day
     parameters: tuple[str, ...] = field(default=())  # registry keys the run rested on
+    # peak outcome -> (mean session peak over days D-7..D-1, NaN without a session; resting on D)
+    peaks: dict[str, tuple[FloatArray, FloatArray]] = field(default_factory=dict)
+
+
+# TRIAL-SPEC: session peaks are averaged over the sessions done in the last 7 days.
+PEAK_WINDOW_DAYS = 7
 
 
 def order_organs(models: Sequence[OrganModel[Any, Any]]) -> list[OrganModel[Any, Any]]:
@@ -80,29 +86,65 @@ def run_block(block: Block, reg: Registry | None = None) -> BlockResult:
         {k: np.concatenate([p.levels[k] for p in parts], axis=1) for k in parts[0].levels},
         np.concatenate([p.alive for p in parts]),
         parts[0].parameters,
+        {
+            k: (
+                np.concatenate([p.peaks[k][0] for p in parts]),
+                np.concatenate([p.peaks[k][1] for p in parts]),
+            )
+            for k in parts[0].peaks
+        },
     )
+
+
+class Simulation:
+    """The organs' states, parameters and shared signals for one block, stepped a day at a time."""
+
+    def __init__(self, block: Block, reg: Registry, *, typical: bool = False) -> None:
+        persons = block.persons
+        self.models = order_organs(list(ORGANS.values()))
+        ctx = Context(persons, block.schedule, block.outcomes, reg)
+        draw = Draw(reg, block.seed, block.group, persons, central=block.central, typical=typical)
+        self.params = {m.name: m.params(draw) for m in self.models}
+        self.signals: Signals = {}
+        self.states: dict[str, Any] = {}
+        self.wanted = frozenset(
+            r for m in self.models for r in m.reads
+        )  # signals read by some organ
+        for m in self.models:
+            self.states[m.name] = m.init(ctx, self.params[m.name], self.signals)
+            self.signals.update(m.emit(self.states[m.name], self.params[m.name], self.wanted))
+        self.schedule = block.schedule
+        self.persons = persons
+        self.adherence_keys = streams.stream_keys(
+            block.seed, persons.replicate, block.group, "adherence"
+        )
+
+    def advance(self, day: int) -> DoseDay | None:
+        """Step every organ through `day` (its session, if any); returns that day's dose."""
+        dose = dose_day(self.schedule, day, self.adherence_keys, self.persons.ids)
+        for m in self.models:
+            self.states[m.name] = m.step(
+                self.states[m.name], self.signals, dose, self.params[m.name], day
+            )
+            self.signals.update(m.emit(self.states[m.name], self.params[m.name], self.wanted))
+        return dose
 
 
 def _run_chunk(block: Block, reg: Registry) -> BlockResult:
     persons = block.persons
-    models = order_organs(list(ORGANS.values()))
-    ctx = Context(persons, block.schedule, block.outcomes, reg)
-    draw = Draw(reg, block.seed, block.group, persons, central=block.central)
-    params = {m.name: m.params(draw) for m in models}
-    signals: Signals = {}
-    states: dict[str, Any] = {}
-    wanted = frozenset(r for m in models for r in m.reads)  # signals some organ reads
-    for m in models:
-        states[m.name] = m.init(ctx, params[m.name], signals)
-        signals.update(m.emit(states[m.name], params[m.name], wanted))
+    sim = Simulation(block, reg)
+    states, params = sim.states, sim.params
 
     readers: list[tuple[str, OrganModel[Any, Any]]] = []
+    peak_readers: list[tuple[str, OrganModel[Any, Any]]] = []
     for name in block.outcomes:
         organ = reporting_organ(name)
-        if organ is not None:
-            readers.append((name, organ))
+        if organ is None:
+            continue
+        (peak_readers if lookup(name).kind == "peak" else readers).append((name, organ))
     levels = {name: np.empty((len(block.record_days), persons.n)) for name, _ in readers}
-    adherence_keys = streams.stream_keys(block.seed, persons.replicate, block.group, "adherence")
+    peak_sum = {name: np.zeros(persons.n) for name, _ in peak_readers}
+    peak_count = {name: np.zeros(persons.n) for name, _ in peak_readers}
 
     record = {day: i for i, day in enumerate(block.record_days)}
     last = block.record_days[-1] if block.record_days else 0
@@ -114,13 +156,23 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
                 )
         if day == last:
             break
-        dose = dose_day(block.schedule, day, adherence_keys, persons.ids)
-        for m in models:
-            states[m.name] = m.step(states[m.name], signals, dose, params[m.name], day)
-            signals.update(m.emit(states[m.name], params[m.name], wanted))
+        dose = sim.advance(day)
+        if dose is not None and day >= last - PEAK_WINDOW_DAYS:
+            for name, organ in peak_readers:
+                assert organ.session_peak is not None
+                today = organ.session_peak(name, states[organ.name], params[organ.name])
+                had = ~np.isnan(today)
+                peak_sum[name] += np.where(had, today, 0.0)
+                peak_count[name] += had
 
-    used = tuple(k for m in models for k in m.parameter_keys)
-    return BlockResult(levels, np.ones(persons.n, np.bool_), used)
+    peaks = {}
+    for name, organ in peak_readers:
+        resting = organ.outcome(name, states[organ.name], params[organ.name])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(peak_count[name] > 0, peak_sum[name] / peak_count[name], np.nan)
+        peaks[name] = (mean, resting)
+    used = tuple(k for m in sim.models for k in m.parameter_keys)
+    return BlockResult(levels, np.ones(persons.n, np.bool_), used, peaks)
 
 
 def modelled(name: str) -> bool:

@@ -60,6 +60,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "List the exercise catalogue.",
         "nl": "Toon de oefeningencatalogus.",
     },
+    "session_help": {
+        "en": "Show the hormone curves (GH, testosterone, cortisol, IL-6) of one session.",
+        "nl": "Toon de hormooncurves (groeihormoon, testosteron, cortisol, IL-6) van één training.",
+    },
+    "plot_opt": {
+        "en": "Also write the curves as a figure (PNG, SVG or PDF).",
+        "nl": "Schrijf de curves ook als figuur (PNG, SVG of PDF).",
+    },
+    "session_title": {
+        "en": "Hormones during and after one session of {minutes} minutes (typical response)",
+        "nl": "Hormonen tijdens en na één training van {minutes} minuten (gemiddelde reactie)",
+    },
     "trial_help": {
         "en": "Run an in-silico trial from a TOML file (TRIAL-SPEC).",
         "nl": "Voer een in-silico-trial uit vanuit een TOML-bestand (TRIAL-SPEC).",

@@ -68,6 +68,16 @@ def print_trial(doc: dict[str, Any], lang: Lang) -> None:
             if result.get("status") == "not_modelled":
                 table.add_row(arm, name, w("not_modelled", lang), "", "")
                 continue
+            if result["kind"] == "peak":
+                peak = result["peak"]
+                table.add_row(
+                    arm,
+                    f"{name} [{result['unit']}]",
+                    fmt_number(result["resting"]["mean"], lang, 2),
+                    "peak " + _interval(peak, lang, 2) if peak else "–",
+                    "",
+                )
+                continue
             if result["kind"] != "level":
                 continue
             digits = significant_digits([result["baseline"]["mean"] or 0.0])

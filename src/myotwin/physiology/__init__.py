@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from myotwin.physiology import bone, brain, muscle
+from myotwin.physiology import bone, brain, hormones, muscle
 from myotwin.physiology.base import OrganModel
 
 ORGANS: dict[str, OrganModel[Any, Any]] = {
     muscle.MODEL.name: muscle.MODEL,
     bone.MODEL.name: bone.MODEL,
     brain.MODEL.name: brain.MODEL,
+    hormones.MODEL.name: hormones.MODEL,
 }
 
 

@@ -42,6 +42,7 @@ class Draw:
     group: int
     persons: Persons
     central: bool = False  # population values at their centre (calibration); persons still vary
+    typical: bool = False  # also no between-person deviation: the median person (displays)
 
 
 def draw_params(module: str, cls: type[P], draw: Draw) -> P:
@@ -57,7 +58,7 @@ def draw_params(module: str, cls: type[P], draw: Draw) -> P:
             z = streams.normals(keys, np.zeros(reps.shape, np.int64), 0)
             per_rep = np.asarray(p.uncertainty.apply(p.value, z), dtype=np.float64)
             value = per_rep[inverse] if len(reps) > 1 else float(np.asarray(per_rep)[0])
-        if not p.between_person.is_fixed:
+        if not p.between_person.is_fixed and not draw.typical:
             keys = streams.stream_keys(draw.seed, persons.replicate, draw.group, f"person:{p.key}")
             z = streams.normals(keys, persons.ids, 0)
             value = np.asarray(p.between_person.apply(value, z), dtype=np.float64)
@@ -89,7 +90,10 @@ class OrganModel(Generic[P, S]):
     init: Callable[[Context, P, Signals], S]
     step: Callable[[S, Signals, DoseDay | None, P, int], S]
     emit: Callable[[S, P, frozenset[str]], Mapping[str, FloatArray]]  # only the wanted signals
-    outcome: Callable[[str, S, P], FloatArray]
+    outcome: Callable[[str, S, P], FloatArray]  # a level; for a peak outcome its resting value
+    # For `peak` outcomes: the highest concentration of the session done on the day just
+    # stepped, NaN for persons without one.
+    session_peak: Callable[[str, S, P], FloatArray] | None = None
 
     def params(self, draw: Draw) -> P:
         return draw_params(self.name, self.params_type, draw)

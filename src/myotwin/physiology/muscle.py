@@ -108,6 +108,7 @@ class State:
     myokine_load: FloatArray
     session_external_kg: FloatArray  # (entries, n) external load of today's session, else (0, n)
     session_intensity: FloatArray | None = None  # set-weighted mean fraction of 1RM today
+    session_work: FloatArray | None = None  # reps x fraction of 1RM x share of muscle mass
     day: int = 0
     active: bool = False  # any training stimulus or gain yet; until then only ageing applies
 
@@ -242,10 +243,11 @@ def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
 
 def _session_impulses(
     s: State, dose: DoseDay, p: Params
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Effective sets done today per mass compartment and per active pattern, total sets,
-    each entry's external load in kg (what the bone model reads) and the set-weighted mean
-    relative intensity (what the brain model reads)."""
+    each entry's external load in kg (what the bone model reads), the set-weighted mean
+    relative intensity (the brain model) and the session's work: repetitions x fraction of
+    1RM x share of muscle mass involved (the hormone model)."""
     plan = dose.plan
     assert plan is not None
     n = s.sm_base0.shape[0]
@@ -255,6 +257,9 @@ def _session_impulses(
     total = np.zeros(n)
     external_kg = np.zeros((len(plan.exercise_ids), n))
     intensity_sum = np.zeros(n)
+    work = np.zeros(n)
+    lower_share, upper_share = _compartment_fraction(p)
+    shares = (lower_share, upper_share)
     for i, exercise in enumerate(plan.exercise_ids):
         kind = int(plan.load_kind[i])
         if kind == LoadKind.NONE:
@@ -279,12 +284,14 @@ def _session_impulses(
         sets = plan.sets[i] * done
         total += sets
         intensity_sum += sets * f
-        for c in _REGION_TO_COMPARTMENTS[CATALOGUE.get(exercise).region]:
+        compartments = _REGION_TO_COMPARTMENTS[CATALOGUE.get(exercise).region]
+        work += sets * reps * f * sum(shares[c] for c in compartments)
+        for c in compartments:
             mass[c] += sets * effort
         row = s.pattern_row[int(plan.pattern[i])]
         neural[row] += sets * effort * (f / p.intensity_reference) ** p.intensity_exponent
     intensity = intensity_sum / np.maximum(total, 1.0)
-    return mass, neural, total, external_kg, intensity
+    return mass, neural, total, external_kg, intensity, work
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
@@ -292,17 +299,23 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     trains_today = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     if not (trains_today or s.active):
         # Untrained and no session yet: only ageing, which is a closed form of the day.
-        return replace(s, day=day + 1, session_external_kg=np.zeros((0, n)), session_intensity=None)
+        return replace(
+            s,
+            day=day + 1,
+            session_external_kg=np.zeros((0, n)),
+            session_intensity=None,
+            session_work=None,
+        )
     s = replace(s, day=day)  # today's ageing for loads given in kg
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stim_mass = s.stim_mass * decay
     stim_neural = s.stim_neural * decay
     myokine_load = s.myokine_load * np.exp(-1.0 / p.myokine_tau_days)
     external_kg = np.zeros((0, n))
-    intensity = None
+    intensity = work = None
     if trains_today:
         assert dose is not None
-        mass, neural_imp, total, external_kg, intensity = _session_impulses(s, dose, p)
+        mass, neural_imp, total, external_kg, intensity, work = _session_impulses(s, dose, p)
         stim_mass = stim_mass + mass
         stim_neural = stim_neural + neural_imp
         myokine_load = myokine_load + total / p.myokine_reference_sets
@@ -331,6 +344,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         myokine_load=myokine_load,
         session_external_kg=external_kg,
         session_intensity=intensity,
+        session_work=work,
         day=day + 1,
         active=True,
     )
@@ -348,6 +362,8 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
         out["session_external_kg"] = s.session_external_kg
     if "session_intensity" in wanted and s.session_intensity is not None:
         out["session_intensity"] = s.session_intensity
+    if "session_work" in wanted and s.session_work is not None:
+        out["session_work"] = s.session_work
     return out
 
 
@@ -373,7 +389,7 @@ MODEL: OrganModel[Params, State] = OrganModel(
     name="muscle",
     params_type=Params,
     reads=(),
-    writes=("skeletal_muscle_mass", "session_external_kg", "session_intensity"),
+    writes=("skeletal_muscle_mass", "session_external_kg", "session_intensity", "session_work"),
     reports=reports,
     init=init,
     step=step,

@@ -153,6 +153,7 @@ def run_trial(
     reg = registry()
     infos = spec.outcome_info()
     levels = tuple(o.name for o in infos if o.kind == "level" and modelled(o.name))
+    peaks = tuple(o.name for o in infos if o.kind == "peak" and modelled(o.name))
     n, reps = spec.participants_per_arm, spec.replicates
 
     participants = [
@@ -162,15 +163,25 @@ def run_trial(
     blocks: list[Block] = []
     owners: list[int] = []
     for group, persons in enumerate(participants):
-        arm_blocks = _arm_blocks(spec, group, persons, levels)
+        arm_blocks = _arm_blocks(spec, group, persons, levels + peaks)
         blocks.extend(arm_blocks)
         owners.extend([group] * len(arm_blocks))
 
     results = (executor or SerialExecutor()).map(run_block, blocks, progress)
 
     samples: list[dict[str, stats.LevelSamples]] = []
+    peak_samples: list[dict[str, stats.PeakSamples]] = []
     for group, persons in enumerate(participants):
         mine = [r for r, owner in zip(results, owners, strict=True) if owner == group]
+        peak_samples.append(
+            {
+                name: stats.PeakSamples(
+                    np.concatenate([r.peaks[name][0] for r in mine]).reshape(reps, n),
+                    np.concatenate([r.peaks[name][1] for r in mine]).reshape(reps, n),
+                )
+                for name in peaks
+            }
+        )
         arm_samples: dict[str, stats.LevelSamples] = {}
         alive = np.concatenate([r.alive for r in mine]).reshape(reps, n)
         for name in levels:
@@ -191,6 +202,12 @@ def run_trial(
                     "kind": info.kind,
                     "unit": info.unit,
                     **stats.level_arm(samples[group][info.name]),
+                }
+            elif info.name in peak_samples[group]:
+                block[info.name] = {
+                    "kind": info.kind,
+                    "unit": info.unit,
+                    **stats.peak_arm(peak_samples[group][info.name]),
                 }
             else:
                 block[info.name] = {"kind": info.kind, "unit": info.unit, "status": "not_modelled"}

@@ -1,0 +1,167 @@
+"""Hormones: acute session curves (GH, testosterone, cortisol, IL-6) and resting levels.
+
+Impulse-response curves, not a mechanistic endocrine model (parameters in the registry, module
+`hormones`):
+
+- **Acute response.** During a session each concentration rises toward resting + amplitude and
+  reaches it at the end of the session; afterwards the excess decays with the hormone's
+  half-life (GH and testosterone back near rest within about an hour, cortisol slower, IL-6 over
+  hours). The amplitude grows with the session's work (repetitions x fraction of 1RM x share of
+  muscle mass involved, from the muscle hub) and saturates; testosterone rises in men, little in
+  women (Kraemer 1991). Rest intervals are not part of a program's inputs, so the amplitudes are
+  those of typical short-rest (1-2 min) sessions.
+- **Resting levels** depend on age and sex only: training changes neither resting testosterone
+  (Hayes & Elliott 2019) nor resting cortisol (McCall 1999: the same fall in the control group).
+- **No hormone-driven growth.** Nothing in the muscle hub reads these curves (West 2009, 2010;
+  West & Phillips 2012): this module writes no signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from myotwin.dose import DoseDay
+from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+
+HORMONES = ("growth_hormone", "testosterone", "cortisol", "il6")
+PEAK_PREFIX = "session_peak:"
+
+
+@dataclass(frozen=True)
+class Params:
+    gh_rest: Value
+    gh_amplitude: Value
+    gh_half_life_min: Value
+    testosterone_rest_male: Value
+    testosterone_rest_female: Value
+    testosterone_age_decline: Value
+    testosterone_decline_onset: Value
+    testosterone_amplitude_male: Value
+    testosterone_female_ratio: Value
+    testosterone_half_life_min: Value
+    cortisol_rest: Value
+    cortisol_amplitude: Value
+    cortisol_half_life_min: Value
+    il6_rest: Value
+    il6_amplitude: Value
+    il6_half_life_min: Value
+    work_half_saturation: Value
+    rise_tau_min: Value
+    acute_response: Value
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    female: np.ndarray
+    age0: FloatArray
+    session_minutes: float = 0.0
+    peak_today: FloatArray | None = None  # (4, n): today's session peaks (NaN: no session)
+    day: int = 0
+
+
+def init(ctx: Context, p: Params, signals: Signals) -> State:
+    return State(female=ctx.persons.female, age0=ctx.persons.age_years)
+
+
+def resting(s: State, p: Params) -> FloatArray:
+    """(4, n) morning resting concentrations on the state's day."""
+    age = s.age0 + s.day / 365.25
+    years_past = np.maximum(age - p.testosterone_decline_onset, 0.0)
+    testosterone = np.where(
+        s.female,
+        p.testosterone_rest_female,
+        p.testosterone_rest_male * np.exp(-p.testosterone_age_decline * years_past),
+    )
+    n = s.age0.shape[0]
+    ones = np.ones(n)
+    return np.stack([ones * p.gh_rest, testosterone, ones * p.cortisol_rest, ones * p.il6_rest])
+
+
+def amplitudes(s: State, p: Params, work: FloatArray) -> FloatArray:
+    """(4, n) rise above rest at the end of a session of the given work."""
+    drive = work / (work + p.work_half_saturation) * p.acute_response
+    testosterone = p.testosterone_amplitude_male * np.where(
+        s.female, p.testosterone_female_ratio, 1.0
+    )
+    return np.stack(
+        [
+            p.gh_amplitude * drive,
+            testosterone * drive,
+            p.cortisol_amplitude * drive,
+            p.il6_amplitude * drive,
+        ]
+    )
+
+
+def half_lives(p: Params) -> tuple[Value, Value, Value, Value]:
+    return (
+        p.gh_half_life_min,
+        p.testosterone_half_life_min,
+        p.cortisol_half_life_min,
+        p.il6_half_life_min,
+    )
+
+
+def curves(
+    s: State, p: Params, work: FloatArray, session_min: float, minutes: FloatArray
+) -> FloatArray:
+    """(4, n, t) concentrations at `minutes` after the start of one session."""
+    rest, amp = resting(s, p), amplitudes(s, p, work)
+    t = minutes[None, :]
+    rise = (1.0 - np.exp(-t / p.rise_tau_min)) / (1.0 - np.exp(-session_min / p.rise_tau_min))
+    out = np.empty((len(HORMONES), rest.shape[1], minutes.shape[0]))
+    for i, half_life in enumerate(half_lives(p)):
+        decay = 2.0 ** (-(t - session_min) / np.reshape(half_life, (-1, 1)))
+        shape = np.where(t <= session_min, rise, decay)
+        out[i] = rest[i][:, None] + amp[i][:, None] * shape
+    return out
+
+
+def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
+    if dose is None or dose.plan is None or not bool(dose.plan.strength.any()):
+        return replace(s, day=day + 1, peak_today=None)
+    work = signals.get("session_work")
+    if work is None:
+        return replace(s, day=day + 1, peak_today=None)
+    today = replace(s, day=day)
+    peak = resting(today, p) + amplitudes(today, p, work)  # the curve peaks at the session's end
+    peak = np.where(dose.done[None, :], peak, np.nan)
+    return replace(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
+
+
+def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
+    return {}
+
+
+_REST_OUTCOMES = {"resting_testosterone": 1, "resting_cortisol": 2}
+_PEAK_OUTCOMES = {f"{PEAK_PREFIX}{h}": i for i, h in enumerate(HORMONES)}
+
+
+def outcome(name: str, s: State, p: Params) -> FloatArray:
+    """Levels; for a session-peak outcome its morning resting concentration."""
+    index = _REST_OUTCOMES.get(name, _PEAK_OUTCOMES.get(name))
+    if index is None:
+        raise KeyError(name)
+    return resting(s, p)[index]
+
+
+def session_peak(name: str, s: State, p: Params) -> FloatArray:
+    if s.peak_today is None:
+        return np.full(s.age0.shape[0], np.nan)
+    return s.peak_today[_PEAK_OUTCOMES[name]]
+
+
+MODEL: OrganModel[Params, State] = OrganModel(
+    name="hormones",
+    params_type=Params,
+    reads=("session_work",),
+    writes=(),
+    reports=lambda name: name in _REST_OUTCOMES or name in _PEAK_OUTCOMES,
+    init=init,
+    step=step,
+    emit=emit,
+    outcome=outcome,
+    session_peak=session_peak,
+)

@@ -1,0 +1,118 @@
+"""Hormones: acute curves, resting levels, and the null tests (no hormone-driven growth)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from myotwin import physiology
+from myotwin.cli import main
+from myotwin.engine import Block, run_block
+from myotwin.evidence import registry
+from myotwin.inputs import Person, Program
+from myotwin.persons import complete_anthropometry, person_arrays
+from myotwin.programs import schedule, template
+from myotwin.session import session_curves
+
+MAN = Person(age_years=22, sex="male", height_cm=178, weight_kg=78)
+WOMAN = Person(age_years=22, sex="female", height_cm=166, weight_kg=62)
+
+
+def program(
+    sets: int = 3,
+    exercises: tuple[str, ...] = ("back_squat", "leg_press", "bench_press", "seated_row"),
+) -> Program:
+    entries = [
+        dict(exercise=e, sets=sets, reps=10, load={"one_rm_fraction": 0.75}) for e in exercises
+    ]
+    return Program.model_validate(dict(sessions_per_week=3, exercises=entries))
+
+
+def test_gh_is_back_near_rest_within_an_hour_and_il6_later() -> None:
+    c = session_curves(MAN, program())
+    end = int(np.searchsorted(c.minutes, c.session_minutes))
+    hour_after = int(np.searchsorted(c.minutes, c.session_minutes + 60))
+    for name, limit in (("growth_hormone", 0.2), ("testosterone", 0.2)):
+        v = c.values[name]
+        assert v[end] > v[0]
+        assert v[hour_after] - v[0] < limit * (v[end] - v[0]), name
+    il6 = c.values["il6"]
+    assert il6[hour_after] - il6[0] > 0.5 * (il6[end] - il6[0])  # IL-6 clears more slowly
+
+
+def test_testosterone_rises_in_men_little_in_women() -> None:
+    man, woman = session_curves(MAN, program()), session_curves(WOMAN, program())
+    rise_man = man.values["testosterone"].max() - man.values["testosterone"][0]
+    rise_woman = woman.values["testosterone"].max() - woman.values["testosterone"][0]
+    assert rise_man > 0.05 * man.values["testosterone"][0]  # a modest rise in men (nmol/L)
+    assert rise_woman < 0.2 * rise_man  # little in women (Kraemer 1991)
+
+
+def test_bigger_sessions_give_bigger_responses_with_diminishing_returns() -> None:
+    peaks = [session_curves(MAN, program(sets=s)).values["growth_hormone"].max() for s in (1, 3, 6)]
+    assert peaks[0] < peaks[1] < peaks[2]
+    assert peaks[2] - peaks[1] < 1.5 * (peaks[1] - peaks[0])
+
+
+def test_resting_levels_do_not_change_with_training() -> None:
+    outs = ("resting_testosterone", "resting_cortisol")
+    older = Person(age_years=68, sex="male", height_cm=175, weight_kg=82)
+    persons = complete_anthropometry(person_arrays(older, 5), registry())
+    trained = run_block(Block(persons, schedule(program(), 84), outs, (0, 84), 1, 0)).levels
+    untrained = run_block(Block(persons, schedule(None, 84), outs, (0, 84), 1, 0)).levels
+    for name in outs:
+        np.testing.assert_array_equal(trained[name], untrained[name])
+
+
+def test_switching_hormones_off_leaves_muscle_gain_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    outs = ("lean_mass", "skeletal_muscle_mass", "one_rm:leg_press")
+    persons = complete_anthropometry(person_arrays(MAN, 20), registry())
+    block = Block(persons, schedule(program(), 120), outs, (0, 120), 4, 0)
+    with_hormones = run_block(block).levels
+    without = {k: v for k, v in physiology.ORGANS.items() if k != "hormones"}
+    monkeypatch.setattr(physiology, "ORGANS", without)
+    monkeypatch.setattr("myotwin.engine.ORGANS", without)
+    without_hormones = run_block(block).levels
+    for name in outs:
+        np.testing.assert_array_equal(with_hormones[name], without_hormones[name])
+
+
+def test_session_command_json_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figure = tmp_path / "session.png"
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "session",
+                "--template",
+                "machine_circuit_older",
+                "--format",
+                "json",
+                "--plot",
+                str(figure),
+            ]
+        )
+    assert exc.value.code in (0, None)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["schema"] == "myotwin.session/1"
+    assert set(doc["hormones"]) == {"growth_hormone", "testosterone", "cortisol", "il6"}
+    assert figure.stat().st_size > 10_000 and figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_session_command_rejects_a_program_without_sessions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["session", "--template", "no_program"])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+
+
+def test_templates_all_have_a_typical_session() -> None:
+    c = session_curves(MAN, template("bone_high_intensity"))
+    assert c.values["growth_hormone"].max() > c.values["growth_hormone"][0]

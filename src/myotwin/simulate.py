@@ -48,7 +48,12 @@ def _record_days(days: int, every: int = 30) -> tuple[int, ...]:
 
 def default_outcomes(program: Program | None) -> tuple[str, ...]:
     """Everything this version models, plus the 1RM of each strength exercise in the program."""
-    names = [n for n in OUTCOMES if modelled(n) and n != "skeletal_muscle_mass"]
+    # Daily levels only: session peaks are per session (`myotwin session` shows them).
+    names = [
+        n
+        for n, o in OUTCOMES.items()
+        if o.kind == "level" and modelled(n) and n != "skeletal_muscle_mass"
+    ]
     names.insert(0, "skeletal_muscle_mass")
     if program is not None:
         for e in program.exercises:
@@ -83,7 +88,7 @@ def simulate(
     names = outcomes or default_outcomes(program)
     for name in names:
         lookup(name)
-    names = tuple(n for n in names if modelled(n))
+    names = tuple(n for n in names if modelled(n) and lookup(n).kind == "level")
     reg = registry()
     persons = complete_anthropometry(person_arrays(person, draws), reg)
     trained = (

@@ -24,24 +24,41 @@ from myotwin.physiology import ORGANS
 from myotwin.programs import schedule, template
 
 
+REPEATS = 3
+
+
 def throughput(n: int, days: int) -> float:
     person = Person(age_years=65, sex="female", height_cm=165, weight_kg=70)
     persons = complete_anthropometry(person_arrays(person, n), registry())
     plan = schedule(template("machine_circuit_older"), days)
     block = Block(persons, plan, ("lean_mass", "one_rm:leg_press"), (0, days), 0, 0)
     run_block(block.__class__(persons.take(slice(0, 1)), plan, block.outcomes, (0, 5), 0, 0))
-    start = time.perf_counter()
-    run_block(block)
-    return n * days / (time.perf_counter() - start)
+    best = float("inf")
+    for _ in range(REPEATS):  # best of a few: this shared machine's timings are noisy
+        start = time.perf_counter()
+        run_block(block)
+        best = min(best, time.perf_counter() - start)
+    return n * days / best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1000, 100_000])
+    parser.add_argument(
+        "--organs", nargs="+", default=None, help="step only these organ models (default: all)"
+    )
     args = parser.parse_args()
+    if args.organs:
+        import myotwin.engine
+
+        chosen = {k: v for k, v in ORGANS.items() if k in args.organs}
+        myotwin.engine.ORGANS = chosen  # type: ignore[attr-defined]
     print(f"machine: {describe()}")
-    print(f"organs: {', '.join(ORGANS)}; {args.days} days; serial (one core)")
+    import myotwin.engine
+
+    organs = ", ".join(myotwin.engine.ORGANS)
+    print(f"organs: {organs}; {args.days} days; serial (one core)")
     for n in args.sizes:
         rate = throughput(n, args.days)
         print(f"{n:>9,d} persons: {rate:14,.0f} person-days/s")

@@ -195,13 +195,13 @@ def build_app(lang: Lang) -> typer.Typer:
 
     @app.command("trial", help=t("trial_help", lang))
     def trial_cmd(
-        path: Annotated[Path, typer.Argument(help="TRIAL.toml")],
+        path: Annotated[Path, typer.Argument(help=t("trial_arg", lang))],
         fmt: Annotated[
             TrialFormat, typer.Option("--format", help=t("format_opt", lang))
         ] = TrialFormat.table,
-        replicates: Annotated[int | None, typer.Option(help="--replicates N")] = None,
+        replicates: Annotated[int | None, typer.Option(help=t("replicates_opt", lang))] = None,
         seed: Annotated[int | None, typer.Option(help=t("seed_opt", lang))] = None,
-        participants: Annotated[int | None, typer.Option(help="--participants N")] = None,
+        participants: Annotated[int | None, typer.Option(help=t("participants_opt", lang))] = None,
         workers: Annotated[int, typer.Option(help=t("workers_opt", lang))] = 1,
         _lang: LangOpt = None,
     ) -> None:
@@ -221,7 +221,7 @@ def build_app(lang: Lang) -> typer.Typer:
 
     @app.command("validate", help=t("validate_help", lang))
     def validate_cmd(
-        folder: Annotated[Path | None, typer.Argument(help="FOLDER")] = None,
+        folder: Annotated[Path | None, typer.Argument(help=t("folder_arg", lang))] = None,
         workers: Annotated[int, typer.Option(help=t("workers_opt", lang))] = 1,
         _lang: LangOpt = None,
     ) -> None:
@@ -235,7 +235,7 @@ def build_app(lang: Lang) -> typer.Typer:
 
     @app.command("sources", help=t("sources_help", lang))
     def sources_cmd(
-        outcome: Annotated[list[str] | None, typer.Option(help="OUTCOME")] = None,
+        outcome: Annotated[list[str] | None, typer.Option(help=t("outcome_opt", lang))] = None,
         fmt: Annotated[
             TrialFormat, typer.Option("--format", help=t("format_opt", lang))
         ] = TrialFormat.table,

@@ -64,6 +64,23 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Show the hormone curves (GH, testosterone, cortisol, IL-6) of one session.",
         "nl": "Toon de hormooncurves (groeihormoon, testosteron, cortisol, IL-6) van één training.",
     },
+    "trial_arg": {"en": "Trial file (TOML, TRIAL-SPEC).", "nl": "Trialbestand (TOML, TRIAL-SPEC)."},
+    "replicates_opt": {
+        "en": "Override the file's number of replicates.",
+        "nl": "Vervang het aantal herhalingen uit het bestand.",
+    },
+    "participants_opt": {
+        "en": "Override the file's participants per arm.",
+        "nl": "Vervang het aantal deelnemers per arm uit het bestand.",
+    },
+    "folder_arg": {
+        "en": "Folder of trial files (default: the shipped calibration trials).",
+        "nl": "Map met trialbestanden (standaard: de meegeleverde kalibratietrials).",
+    },
+    "outcome_opt": {
+        "en": "Only the parameters behind this outcome (repeatable).",
+        "nl": "Alleen de parameters achter deze uitkomst (herhaalbaar).",
+    },
     "plot_opt": {
         "en": "Also write the curves as a figure (PNG, SVG or PDF).",
         "nl": "Schrijf de curves ook als figuur (PNG, SVG of PDF).",

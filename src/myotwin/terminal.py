@@ -104,13 +104,15 @@ def _validation_table(
     console: Console, rows: list[tuple[str, bool, dict[str, Any]]], lang: Lang
 ) -> None:
     table = Table(box=None)
+    table.add_column("*", no_wrap=True)
     for col in ("trial", "arm", "outcome", "statistic", "published", "model", "agrees", "sharp"):
         table.add_column(w(col, lang))
     for trial, in_sample, r in rows:
         arm = r["arm"] + (f" vs {r['versus']}" if r.get("versus") else "")
         model = _interval(r["model"], lang, 2) if r["model"] else w("not_modelled", lang)
         table.add_row(
-            trial + (" *" if in_sample else ""),
+            "*" if in_sample else "",
+            trial,
             arm,
             r["outcome"],
             r["statistic"],

@@ -23,7 +23,6 @@ from myotwin.persons import complete_anthropometry, person_arrays
 from myotwin.physiology import ORGANS
 from myotwin.programs import schedule, template
 
-
 REPEATS = 3
 
 

@@ -77,3 +77,18 @@ def test_central_draw_fixes_population_values() -> None:
     persons = Persons.blank(10).replace(replicate=np.arange(10))
     params = ORGANS["muscle"].params(Draw(registry(), 1, 0, persons, central=True))
     assert params.hypertrophy_rate == registry().value("muscle.hypertrophy_rate")
+
+
+def test_effect_parameters_exist_and_weak_effects_are_flagged() -> None:
+    from myotwin.physiology import effect_certainty
+
+    reg = registry()
+    for organ in ORGANS.values():
+        for outcome, keys in organ.effect_parameters.items():
+            assert organ.reports(outcome), outcome
+            for key in keys:
+                assert key in reg.parameters, key
+    assert effect_certainty("sleep_quality") == "low"
+    assert effect_certainty("myokine_signal") == "low"
+    assert effect_certainty("lean_mass") == "moderate"
+    assert effect_certainty("hba1c") is None  # not modelled yet

@@ -306,6 +306,7 @@ def _save_run(
 
 def simulate_document(ds: Any) -> dict[str, Any]:
     """The machine-read form of a `simulate` result (schema myotwin.simulate/1)."""
+    from myotwin.physiology import effect_certainty
     from myotwin.simulate import summary_table
 
     table = summary_table(ds)
@@ -333,6 +334,7 @@ def simulate_document(ds: Any) -> dict[str, Any]:
         "person": json.loads(ds.attrs["person"]),
         "program": json.loads(ds.attrs["program"]) if ds.attrs["program"] else None,
         "outcomes": outcomes,
+        "low_certainty": [n for n in outcomes if effect_certainty(n) == "low"],
     }
 
 
@@ -380,6 +382,8 @@ def print_simulate_table(doc: dict[str, Any], title: str, lang: Lang) -> None:
                 _cell(row["difference"], lang, digits, signed=True),
             )
     Console(width=160).print(table)
+    if doc["low_certainty"]:
+        Console(width=160).print(t("low_certainty", lang, names=", ".join(doc["low_certainty"])))
 
 
 def main(argv: list[str] | None = None) -> None:

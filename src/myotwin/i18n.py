@@ -64,6 +64,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Show the hormone curves (GH, testosterone, cortisol, IL-6) of one session.",
         "nl": "Toon de hormooncurves (groeihormoon, testosteron, cortisol, IL-6) van één training.",
     },
+    "low_certainty": {
+        "en": "Low certainty (weak evidence for the training effect): {names}.",
+        "nl": "Lage zekerheid (zwak bewijs voor het trainingseffect): {names}.",
+    },
     "trial_arg": {"en": "Trial file (TOML, TRIAL-SPEC).", "nl": "Trialbestand (TOML, TRIAL-SPEC)."},
     "replicates_opt": {
         "en": "Override the file's number of replicates.",

@@ -15,6 +15,18 @@ ORGANS: dict[str, OrganModel[Any, Any]] = {
 }
 
 
+def effect_certainty(outcome: str) -> str | None:
+    """The lowest certainty among the registry parameters that size the training effect on
+    `outcome` (None when no organ names any)."""
+    from myotwin.evidence import registry
+
+    organ = reporting_organ(outcome)
+    keys = organ.effect_parameters.get(outcome, ()) if organ is not None else ()
+    order = ("low", "moderate", "high")
+    found = [registry()[k].certainty for k in keys]
+    return min(found, key=order.index) if found else None
+
+
 def reporting_organ(outcome: str) -> OrganModel[Any, Any] | None:
     """The organ that owns `outcome`, or None while no organ models it yet."""
     for organ in ORGANS.values():

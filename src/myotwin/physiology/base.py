@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -94,6 +94,9 @@ class OrganModel(Generic[P, S]):
     # For `peak` outcomes: the highest concentration of the session done on the day just
     # stepped, NaN for persons without one.
     session_peak: Callable[[str, S, P], FloatArray] | None = None
+    # outcome -> the registry parameters that size the training effect on it: their certainty
+    # is the certainty of that effect wherever it is shown.
+    effect_parameters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def params(self, draw: Draw) -> P:
         return draw_params(self.name, self.params_type, draw)

@@ -337,4 +337,16 @@ MODEL: OrganModel[Params, State] = OrganModel(
     step=step,
     emit=emit,
     outcome=outcome,
+    effect_parameters={
+        **{
+            f"{s}_bmd": ("bone.gain_max_ls" if s == "lumbar_spine" else "bone.gain_max_hip",)
+            for s in SITES
+        },
+        **{
+            f"{s}_t_score": ("bone.gain_max_ls" if s == "lumbar_spine" else "bone.gain_max_hip",)
+            for s in SITES
+        },
+        "hip_fracture_risk_10y": ("bone.gain_max_hip", "bone.hip_rr_per_sd"),
+        "major_fracture_risk_10y": ("bone.gain_max_hip", "bone.major_rr_per_sd"),
+    },
 )

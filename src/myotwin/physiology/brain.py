@@ -203,4 +203,12 @@ MODEL: OrganModel[Params, State] = OrganModel(
     step=step,
     emit=emit,
     outcome=outcome,
+    effect_parameters={
+        "hippocampal_volume": ("brain.hippocampus_protection",),
+        "global_cognition": ("brain.cognition_gain",),
+        "executive_function": ("brain.cognition_gain", "brain.executive_gain_ratio"),
+        "depressive_symptoms": ("brain.depression_gain",),
+        "anxiety_symptoms": ("brain.anxiety_gain",),
+        "sleep_quality": ("brain.sleep_gain",),
+    },
 )

@@ -395,4 +395,9 @@ MODEL: OrganModel[Params, State] = OrganModel(
     step=step,
     emit=emit,
     outcome=outcome,
+    effect_parameters={
+        "skeletal_muscle_mass": ("muscle.hypertrophy_rate",),
+        "lean_mass": ("muscle.hypertrophy_rate",),
+        "myokine_signal": ("muscle.myokine_gain",),
+    },
 )

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from _cli import run_cli
 from myotwin import store as store_module
 from myotwin.cli import main
 from myotwin.i18n import MESSAGES
@@ -42,22 +43,6 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
     data_dir = tmp_path / "user-data" / "myotwin"
     monkeypatch.setattr(store_module.platformdirs, "user_data_dir", lambda *a, **k: str(data_dir))
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of `myotwin ARGS`."""
-    capsys.readouterr()  # drop anything printed before
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    if code is None:
-        code = 0
-    assert isinstance(code, int), f"exit status {code!r} is not a number"
-    return code, out, err
 
 
 def strict_json(text: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from myotwin.cli import main
+from _cli import run_cli
 from myotwin.engine import executor, modelled
 from myotwin.outcomes import lookup
 from myotwin.trial import runner
@@ -91,21 +91,6 @@ outcome = "one_rm:leg_press"
 statistic = "pct_change"
 value = 15
 """
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of `myotwin ARGS`, run in-process."""
-    capsys.readouterr()
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    code = 0 if code is None else code
-    assert isinstance(code, int)
-    return code, out, err
 
 
 def strict_json(text: str) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from myotwin.cli import main
+from _cli import run_cli
 from myotwin.trial.runner import run_trial
 from myotwin.trial.spec import TrialSpecError, load_trial
 from myotwin.trial.validate import ValidationSummary, validate
@@ -92,21 +92,6 @@ def _wide_english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("COLUMNS", "250")  # error lines and rows stay on one line
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of `myotwin ARGS`, run in-process."""
-    capsys.readouterr()
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    code = 0 if code is None else code
-    assert isinstance(code, int)
-    return code, out, err
 
 
 @pytest.fixture

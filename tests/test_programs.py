@@ -94,3 +94,29 @@ def test_a_logged_history_trains_like_a_program() -> None:
     ds = simulate(person, log=log, start=start, years=0.5, draws=20, outcomes=("lean_mass",))
     diff = ds["lean_mass"].sel(scenario="training") - ds["lean_mass"].sel(scenario="no_training")
     assert float(diff.isel(day=-1).mean()) > 0
+
+
+def test_simulate_command_takes_a_training_log(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from _cli import run_cli
+
+    log = tmp_path / "log.toml"
+    log.write_text(
+        "\n".join(
+            f"[[sessions]]\ndate = 2026-01-{day:02d}\n  [[sessions.exercises]]\n"
+            '  exercise = "leg_press"\n'
+            "  sets = [{ reps = 10, kg = 60.0 }, { reps = 10, kg = 60.0 }]\n"
+            for day in range(1, 29, 3)
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(
+        capsys, "simulate", "--log", str(log), "--years", "0.5", "--draws", "10", "--format", "json"
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    last = doc["outcomes"]["lean_mass"]["series"][-1]
+    assert last["difference"]["mean"] > 0
+    code, out, err = run_cli(capsys, "simulate", "--log", str(log), "--template", "no_program")
+    assert code == 2 and out == "" and "--log" in err

@@ -19,7 +19,14 @@ from rich.console import Console
 from rich.table import Table
 
 from myotwin.i18n import LANGS, Lang, detect_lang, fmt_number, significant_digits, t
-from myotwin.inputs import InputError, Person, Program, load_person, load_program
+from myotwin.inputs import (
+    InputError,
+    Person,
+    Program,
+    load_person,
+    load_program,
+    load_training_log,
+)
 
 
 class Format(StrEnum):
@@ -83,6 +90,7 @@ def build_app(lang: Lang) -> typer.Typer:
         person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
         program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
         template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
+        log: Annotated[Path | None, typer.Option("--log", help=t("log_opt", lang))] = None,
         years: Annotated[float, typer.Option(help=t("years_opt", lang))] = 10.0,
         draws: Annotated[int, typer.Option(help=t("draws_opt", lang))] = 200,
         seed: Annotated[int, typer.Option(help=t("seed_opt", lang))] = 0,
@@ -95,7 +103,10 @@ def build_app(lang: Lang) -> typer.Typer:
 
         try:
             who = load_person(person) if person is not None else example_person()
-            prog = _resolve_program(program, template)
+            if log is not None and (program is not None or template is not None):
+                raise InputError("--log excludes --program and --template: give one")
+            history = load_training_log(log) if log is not None else None
+            prog = None if history is not None else _resolve_program(program, template)
             if not 1 <= draws <= 10000:
                 raise InputError(f"--draws: {draws} is out of range 1..10000")
             if not 0 < years <= 100:
@@ -105,7 +116,9 @@ def build_app(lang: Lang) -> typer.Typer:
         from myotwin.simulate import block_count
 
         with _progress_factory(lang)(t("progress", lang), block_count(draws)) as advance:
-            ds = simulate(who, prog, years=years, draws=draws, seed=seed, progress=advance)
+            ds = simulate(
+                who, prog, log=history, years=years, draws=draws, seed=seed, progress=advance
+            )
         document = simulate_document(ds)
         if save is not None:
             _save_run(db, save, who, prog, document, lang)
@@ -115,7 +128,8 @@ def build_app(lang: Lang) -> typer.Typer:
             sys.stdout.write(simulate_csv(document))
         else:
             name = who.name or ("Voorbeeldpersoon" if lang == "nl" else "Example person")
-            title = t("title", lang, person=name, program=prog.name if prog else "-", draws=draws)
+            label = prog.name if prog else (log.name if log else "-")
+            title = t("title", lang, person=name, program=label, draws=draws)
             print_simulate_table(document, title, lang)
 
     @app.command("templates", help=t("templates_help", lang))

@@ -9,8 +9,8 @@ import numpy as np
 
 from myotwin import streams
 from myotwin.dose import done_mask, planned_days
-from myotwin.inputs import Person, Program, TrainingLog
-from myotwin.programs import MINUTES_PER_SET, log_schedule, schedule, session_plan, templates
+from myotwin.inputs import SET_MINUTES, Person, Program, TrainingLog
+from myotwin.programs import log_schedule, schedule, session_plan, templates
 from myotwin.simulate import simulate
 
 
@@ -59,7 +59,7 @@ def test_default_session_minutes() -> None:
             ],
         )
     )
-    assert session_plan(prog).minutes == 3 * MINUTES_PER_SET + 10
+    assert session_plan(prog).minutes == 3 * SET_MINUTES + 10
 
 
 def test_every_template_is_valid_and_named() -> None:

@@ -11,7 +11,7 @@ load of a load given as a fraction of 1RM) is worked out by the muscle hub, whic
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -99,11 +99,6 @@ class SessionPlan:
     def balance_minutes(self) -> float:
         """Minutes of balance-demanding work: duration entries weighted by balance demand."""
         return float(np.sum(self.duration_minutes * self.balance_demand))
-
-
-def default_session_minutes(entries: Sequence[Entry], minutes_per_set: float) -> float:
-    """TRIAL-SPEC default: about `minutes_per_set` per set plus the duration entries' minutes."""
-    return sum(e.sets * minutes_per_set + e.minutes for e in entries)
 
 
 @dataclass(frozen=True, eq=False)

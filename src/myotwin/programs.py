@@ -10,10 +10,14 @@ from importlib import resources
 import numpy as np
 
 from myotwin.dose import Entry, LoadKind, Schedule, SessionPlan, program_schedule
-from myotwin.inputs import ExerciseEntry, InputError, Program, TrainingLog, weeks_to_days
-
-# TRIAL-SPEC: a session lasts "about 2 minutes per set plus the minutes of duration entries".
-MINUTES_PER_SET = 2.0
+from myotwin.inputs import (
+    SET_MINUTES,
+    ExerciseEntry,
+    InputError,
+    Program,
+    TrainingLog,
+    weeks_to_days,
+)
 
 _LOAD_KINDS = {
     "one_rm_fraction": LoadKind.ONE_RM_FRACTION,
@@ -39,10 +43,7 @@ def entry(e: ExerciseEntry) -> Entry:
 
 def session_plan(program: Program) -> SessionPlan:
     entries = tuple(entry(e) for e in program.exercises)
-    minutes = program.minutes_per_session or sum(
-        e.sets * MINUTES_PER_SET + e.minutes for e in entries
-    )
-    return SessionPlan(entries, float(minutes))
+    return SessionPlan(entries, float(program.session_minutes))
 
 
 def schedule(program: Program | None, days: int) -> Schedule:
@@ -77,7 +78,7 @@ def log_schedule(log: TrainingLog, start: dt.date) -> Schedule:
                     entries.append(Entry(ex.exercise, 1, s.reps or 1, LoadKind.BODYWEIGHT))
                 else:
                     entries.append(Entry(ex.exercise, 1, s.reps or 1, LoadKind.KG, s.kg))
-        minutes = sum(e.sets * MINUTES_PER_SET + e.minutes for e in entries)
+        minutes = sum(e.sets * SET_MINUTES + e.minutes for e in entries)
         days.append(day)
         plans.append(SessionPlan(tuple(entries), minutes))
     return Schedule(np.array(days, np.int64), tuple(plans), np.ones(len(days)))

@@ -84,6 +84,7 @@ def _when_label(day: int, years: float, lang: Lang) -> str:
 def build_app(lang: Lang) -> typer.Typer:
     app = typer.Typer(help=t("app_help", lang), no_args_is_help=True, add_completion=False)
     LangOpt = Annotated[str | None, typer.Option("--lang", help=t("lang_opt", lang))]
+    TrialFormatOpt = Annotated[TrialFormat, typer.Option("--format", help=t("format_opt", lang))]
 
     @app.command("simulate", help=t("simulate_help", lang))
     def simulate_cmd(
@@ -163,9 +164,7 @@ def build_app(lang: Lang) -> typer.Typer:
         program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
         template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
         plot: Annotated[Path | None, typer.Option("--plot", help=t("plot_opt", lang))] = None,
-        fmt: Annotated[
-            TrialFormat, typer.Option("--format", help=t("format_opt", lang))
-        ] = TrialFormat.table,
+        fmt: TrialFormatOpt = TrialFormat.table,
         _lang: LangOpt = None,
     ) -> None:
         from myotwin.session import plot as plot_curves
@@ -210,9 +209,7 @@ def build_app(lang: Lang) -> typer.Typer:
     @app.command("trial", help=t("trial_help", lang))
     def trial_cmd(
         path: Annotated[Path, typer.Argument(help=t("trial_arg", lang))],
-        fmt: Annotated[
-            TrialFormat, typer.Option("--format", help=t("format_opt", lang))
-        ] = TrialFormat.table,
+        fmt: TrialFormatOpt = TrialFormat.table,
         replicates: Annotated[int | None, typer.Option(help=t("replicates_opt", lang))] = None,
         seed: Annotated[int | None, typer.Option(help=t("seed_opt", lang))] = None,
         participants: Annotated[int | None, typer.Option(help=t("participants_opt", lang))] = None,
@@ -250,9 +247,7 @@ def build_app(lang: Lang) -> typer.Typer:
     @app.command("sources", help=t("sources_help", lang))
     def sources_cmd(
         outcome: Annotated[list[str] | None, typer.Option(help=t("outcome_opt", lang))] = None,
-        fmt: Annotated[
-            TrialFormat, typer.Option("--format", help=t("format_opt", lang))
-        ] = TrialFormat.table,
+        fmt: TrialFormatOpt = TrialFormat.table,
         _lang: LangOpt = None,
     ) -> None:
         from myotwin.sources import sources

@@ -1,6 +1,6 @@
 """Fit the calibrated parameters of the evidence registry to the shipped trial files.
 
-Usage: python scripts/calibrate.py [--check]
+Usage: python scripts/calibrate.py [--check] [--only PREFIX ...]
 Writes src/myotwin/data/parameters.toml in place (value and uncertainty of each fitted
 parameter); with --check, only prints the fits and exits 1 if the registry is out of date.
 """
@@ -20,9 +20,12 @@ REGISTRY_FILE = Path(__file__).resolve().parents[1] / "src" / "myotwin" / "data"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report only, do not write")
+    parser.add_argument(
+        "--only", nargs="*", default=(), help="fit only parameters starting with these prefixes"
+    )
     args = parser.parse_args()
     reg = registry()
-    fits = calibrate(reg)
+    fits = calibrate(reg, args.only)
     stale = False
     for f in fits:
         old = reg[f.target.parameter].value

@@ -236,11 +236,14 @@ def published_se(rows: Sequence[Published], n: int, model_sd: float) -> float:
     return float(math.sqrt(sum(s * s for s in ses)) / len(ses))
 
 
-def calibrate(reg: Registry | None = None) -> list[Fit]:
-    """Fit every target in order, each on top of the previous fits."""
+def calibrate(reg: Registry | None = None, only: Sequence[str] = ()) -> list[Fit]:
+    """Fit every target in order, each on top of the previous fits; with `only`, just the
+    targets whose parameter starts with one of those prefixes (e.g. "bone.")."""
     reg = reg or registry()
     fits = []
     for target in TARGETS:
+        if only and not target.parameter.startswith(tuple(only)):
+            continue
         result = fit(target, reg)
         fits.append(result)
         params = dict(reg.parameters)

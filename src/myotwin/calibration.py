@@ -23,7 +23,7 @@ from myotwin.engine import Block, run_block
 from myotwin.evidence import Registry, Spread, registry
 from myotwin.persons import complete_anthropometry
 from myotwin.programs import schedule
-from myotwin.trial.runner import draw_participants, measure
+from myotwin.trial.runner import DAYS_PER_YEAR, draw_participants, measure
 from myotwin.trial.spec import Published, TrialSpec, load_trial
 from myotwin.trial.stats import hedges_j
 
@@ -39,6 +39,7 @@ class Target:
     outcomes: tuple[str, ...]  # published rows (same arm, statistic) whose mean is the target
     statistic: str | None = None  # pick the row with this statistic when an outcome has several
     spread: str = "lognormal"  # form of the fitted uncertainty
+    arm: str | None = None  # pick the row of this arm when an outcome has several
 
 
 # In dependency order: each fit runs on top of the ones before it. Mass before strength (strength
@@ -73,6 +74,19 @@ TARGETS: tuple[Target, ...] = (
     Target("brain.depression_gain", "depression_anxiety", ("depressive_symptoms",)),
     Target("brain.anxiety_gain", "depression_anxiety", ("anxiety_symptoms",)),
     Target("hormones.gh_amplitude", "hormones_acute", ("session_peak:growth_hormone",)),
+    Target("mobility.gait_strength_exponent", "gait_speed_older_adults", ("gait_speed",)),
+    Target("mobility.chair_strength_exponent", "gait_speed_older_adults", ("chair_rise_time",)),
+    # The fall rate before its spread between persons (the spread keeps the mean rate), then
+    # the training effect on top of both.
+    Target("mobility.fall_rate", "falls_balance_strength", ("falls",), "rate"),
+    Target("mobility.fall_frailty_cv", "falls_balance_strength", ("fallers",)),
+    Target(
+        "mobility.fall_balance_coef",
+        "falls_balance_strength",
+        ("falls",),
+        "rate_ratio",
+        arm="balance_only",
+    ),
 )
 
 
@@ -85,7 +99,9 @@ def _rows(spec: TrialSpec, target: Target) -> list[Published]:
     rows = [
         p
         for p in spec.published
-        if p.outcome in target.outcomes and target.statistic in (None, p.statistic)
+        if p.outcome in target.outcomes
+        and target.statistic in (None, p.statistic)
+        and target.arm in (None, p.arm)
     ]
     if (
         len(rows) != len(target.outcomes)
@@ -128,6 +144,12 @@ def _per_participant(
     result = run_block(block, reg)
     out = {}
     for name in names:
+        if statistic in ("rate", "rate_ratio"):  # events per person-year
+            out[name] = result.events[name] / (spec.days / DAYS_PER_YEAR)
+            continue
+        if statistic in ("proportion", "risk_ratio"):
+            out[name] = (result.events[name] > 0).astype(np.float64)
+            continue
         if statistic == "peak":  # participants with a session in the last week
             peak = result.peaks[name][0]
             out[name] = peak[~np.isnan(peak)]
@@ -154,6 +176,8 @@ def arm_statistic(
         )
     control = _per_participant(spec, rows[0].versus, names, statistic, reg, participants)
     pooled = [np.sqrt((arm[n].var(ddof=1) + control[n].var(ddof=1)) / 2) for n in names]
+    if statistic in ("rate_ratio", "risk_ratio"):  # published with an interval: no SD needed
+        return Simulated(float(np.mean([arm[n].mean() / control[n].mean() for n in names])), 0.0)
     diffs = [arm[n].mean() - control[n].mean() for n in names]
     if statistic == "smd":  # as the trial reports it: Hedges' g at the file's arm size
         j = hedges_j(spec.participants_per_arm)
@@ -205,7 +229,7 @@ def fit(target: Target, reg: Registry, participants: int = FIT_PARTICIPANTS) -> 
     simulated = arm_statistic(spec, rows, with_value(reg, target.parameter, value), participants)
 
     # The published row's standard error, carried back through the local slope of the model.
-    se = published_se(rows, spec.participants_per_arm, simulated.sd)
+    se = published_se(rows, spec.participants_per_arm, simulated.sd, spec.days / DAYS_PER_YEAR)
     h = 0.05 * abs(value) if value != 0 else 0.01
     slope = (miss(value + h) - miss(value - h)) / (2 * h)
     sd = se / abs(slope) if slope != 0 else 0.0
@@ -217,12 +241,14 @@ def fit(target: Target, reg: Registry, participants: int = FIT_PARTICIPANTS) -> 
     return Fit(target, value, spread, goal, simulated.mean)
 
 
-def published_se(rows: Sequence[Published], n: int, model_sd: float) -> float:
+def published_se(rows: Sequence[Published], n: int, model_sd: float, years: float = 1.0) -> float:
     """Standard error of the mean of the rows.
 
     From the paper's 95 % interval; else from its within-arm `sd` (SE = sd / sqrt(n), times
-    sqrt(2) for a contrast); else what chance alone gives a trial of the file's size with the
-    model's within-arm SD (pooled estimates and cohorts that publish a mean without either).
+    sqrt(2) for a contrast); else what chance alone gives a trial of the file's size (pooled
+    estimates and cohorts that publish a mean without either): for a rate or a proportion as
+    TRIAL-SPEC's chance width has it (Poisson, binomial; `years` of follow-up), otherwise with
+    the model's within-arm SD.
     """
     ses = []
     for row in rows:
@@ -231,6 +257,10 @@ def published_se(rows: Sequence[Published], n: int, model_sd: float) -> float:
             ses.append((row.hi95 - row.lo95) / (2 * Z95))
         elif row.sd is not None:
             ses.append(row.sd * math.sqrt(contrast / n))
+        elif row.statistic == "rate":
+            ses.append(math.sqrt(row.value / (n * years)))
+        elif row.statistic == "proportion":
+            ses.append(math.sqrt(row.value * (1.0 - row.value) / n))
         else:
             ses.append(model_sd * math.sqrt(contrast / n))
     return float(math.sqrt(sum(s * s for s in ses)) / len(ses))
@@ -270,6 +300,9 @@ def write_registry(fits: Sequence[Fit], path: Path) -> None:
             else f'{{ kind = "normal", sd = {f.spread.sd:.4f} }}'
         )
         block = re.sub(r"(?m)^value = .*$", f"value = {f.value:.6g}", block)
-        block = re.sub(r"(?m)^uncertainty = .*$", f"uncertainty = {spread}", block)
+        if re.search(r"(?m)^uncertainty = ", block):
+            block = re.sub(r"(?m)^uncertainty = .*$", f"uncertainty = {spread}", block)
+        else:  # first fit: the line goes under the value
+            block = re.sub(r"(?m)^(value = .*)$", rf"\1\nuncertainty = {spread}", block)
         text = text[:start] + block + text[end:]
     path.write_text(text, "utf-8")

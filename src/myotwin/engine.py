@@ -41,11 +41,15 @@ class Block:
 
 @dataclass(frozen=True, eq=False)
 class BlockResult:
-    levels: dict[str, FloatArray]  # outcome -> (record day, person) true values
+    # outcome -> (record day, person) true values; for rate and proportion outcomes the
+    # expected rate per person-year, or the chance of an event within a year
+    levels: dict[str, FloatArray]
     alive: np.ndarray  # (person,) alive on the last record day
     parameters: tuple[str, ...] = field(default=())  # registry keys the run rested on
     # peak outcome -> (mean session peak over days D-7..D-1, NaN without a session; resting on D)
     peaks: dict[str, tuple[FloatArray, FloatArray]] = field(default_factory=dict)
+    # rate and proportion outcome -> (person,) events on days 0 .. last record day - 1
+    events: dict[str, FloatArray] = field(default_factory=dict)
 
 
 # TRIAL-SPEC: session peaks are averaged over the sessions done in the last 7 days.
@@ -93,6 +97,7 @@ def run_block(block: Block, reg: Registry | None = None) -> BlockResult:
             )
             for k in parts[0].peaks
         },
+        {k: np.concatenate([p.events[k] for p in parts]) for k in parts[0].events},
     )
 
 
@@ -102,7 +107,7 @@ class Simulation:
     def __init__(self, block: Block, reg: Registry, *, typical: bool = False) -> None:
         persons = block.persons
         self.models = order_organs(list(ORGANS.values()))
-        ctx = Context(persons, block.schedule, block.outcomes, reg)
+        ctx = Context(persons, block.schedule, block.outcomes, reg, block.seed, block.group)
         draw = Draw(reg, block.seed, block.group, persons, central=block.central, typical=typical)
         self.params = {m.name: m.params(draw) for m in self.models}
         self.signals: Signals = {}
@@ -137,14 +142,23 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
 
     readers: list[tuple[str, OrganModel[Any, Any]]] = []
     peak_readers: list[tuple[str, OrganModel[Any, Any]]] = []
+    event_readers: list[tuple[str, OrganModel[Any, Any]]] = []
     for name in block.outcomes:
         organ = reporting_organ(name)
         if organ is None:
             continue
-        (peak_readers if lookup(name).kind == "peak" else readers).append((name, organ))
+        kind = lookup(name).kind
+        if kind == "peak":
+            peak_readers.append((name, organ))
+            continue
+        # Rate and proportion outcomes: drawn events, and as a level their expected value.
+        readers.append((name, organ))
+        if kind in ("rate", "proportion"):
+            event_readers.append((name, organ))
     levels = {name: np.empty((len(block.record_days), persons.n)) for name, _ in readers}
     peak_sum = {name: np.zeros(persons.n) for name, _ in peak_readers}
     peak_count = {name: np.zeros(persons.n) for name, _ in peak_readers}
+    events = {name: np.zeros(persons.n) for name, _ in event_readers}
 
     record = {day: i for i, day in enumerate(block.record_days)}
     last = block.record_days[-1] if block.record_days else 0
@@ -157,6 +171,9 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
         if day == last:
             break
         dose = sim.advance(day)
+        for name, organ in event_readers:
+            assert organ.events is not None
+            events[name] += organ.events(name, states[organ.name], params[organ.name])
         if dose is not None and day >= last - PEAK_WINDOW_DAYS:
             for name, organ in peak_readers:
                 assert organ.session_peak is not None
@@ -172,7 +189,7 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
             mean = np.where(peak_count[name] > 0, peak_sum[name] / peak_count[name], np.nan)
         peaks[name] = (mean, resting)
     used = tuple(k for m in sim.models for k in m.parameter_keys)
-    return BlockResult(levels, np.ones(persons.n, np.bool_), used, peaks)
+    return BlockResult(levels, np.ones(persons.n, np.bool_), used, peaks, events)
 
 
 def modelled(name: str) -> bool:

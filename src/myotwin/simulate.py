@@ -27,6 +27,7 @@ SCENARIOS = ("training", "no_training")
 DEFAULT_OUTCOMES = ("skeletal_muscle_mass", "lean_mass", "myokine_signal")
 # Report points a person asks about: three months, one year, the horizon.
 KEY_DAYS = (91, 365)
+DAILY_KINDS = ("level", "rate", "proportion")
 DRAWS_PER_BLOCK = 50  # blocks for the executor and the progress bar; numbers do not depend on it
 
 
@@ -48,11 +49,12 @@ def _record_days(days: int, every: int = 30) -> tuple[int, ...]:
 
 def default_outcomes(program: Program | None) -> tuple[str, ...]:
     """Everything this version models, plus the 1RM of each strength exercise in the program."""
-    # Daily levels only: session peaks are per session (`myotwin session` shows them).
+    # Session peaks are per session (`myotwin session` shows them); rates and proportions
+    # appear as their expected values (a person's chance, not one draw of events).
     names = [
         n
         for n, o in OUTCOMES.items()
-        if o.kind == "level" and modelled(n) and n != "skeletal_muscle_mass"
+        if o.kind in DAILY_KINDS and modelled(n) and n != "skeletal_muscle_mass"
     ]
     names.insert(0, "skeletal_muscle_mass")
     if program is not None:
@@ -88,7 +90,7 @@ def simulate(
     names = outcomes or default_outcomes(program)
     for name in names:
         lookup(name)
-    names = tuple(n for n in names if modelled(n) and lookup(n).kind == "level")
+    names = tuple(n for n in names if modelled(n) and lookup(n).kind in DAILY_KINDS)
     reg = registry()
     persons = complete_anthropometry(person_arrays(person, draws), reg)
     trained = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from myotwin.physiology import bone, brain, hormones, muscle
+from myotwin.physiology import bone, brain, hormones, mobility, muscle
 from myotwin.physiology.base import OrganModel
 
 ORGANS: dict[str, OrganModel[Any, Any]] = {
@@ -12,6 +12,7 @@ ORGANS: dict[str, OrganModel[Any, Any]] = {
     bone.MODEL.name: bone.MODEL,
     brain.MODEL.name: brain.MODEL,
     hormones.MODEL.name: hormones.MODEL,
+    mobility.MODEL.name: mobility.MODEL,
 }
 
 

@@ -78,6 +78,8 @@ class Context:
     schedule: Schedule
     outcomes: tuple[str, ...]
     registry: Registry
+    seed: int = 0  # with `group`, keys the organ's own random events (Draw has the same pair)
+    group: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class OrganModel(Generic[P, S]):
     # For `peak` outcomes: the highest concentration of the session done on the day just
     # stepped, NaN for persons without one.
     session_peak: Callable[[str, S, P], FloatArray] | None = None
+    # For `rate` and `proportion` outcomes: the events of the day just stepped, per person
+    # (`outcome` gives their expected rate per person-year, or the chance of one within a year).
+    events: Callable[[str, S, P], FloatArray] | None = None
     # outcome -> the registry parameters that size the training effect on it: their certainty
     # is the certainty of that effect wherever it is shown.
     effect_parameters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -257,17 +257,14 @@ FRACTURE_YEARS = 10
 STEPS_PER_YEAR = 4  # quarterly steps: the hazards change slowly with age
 
 
-def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
-    """Probability of a first hip (or major osteoporotic) fracture within ten years, from today.
+def _fracture_terms(s: State, p: Params, kind: str) -> tuple[FloatArray, Value, Value]:
+    """(the person's hazard at age 65 excluding the fall part, age slope, share from falls).
 
-    Hazard = age/sex incidence (rising exponentially with age) x gradient of risk per SD of
-    femoral neck BMD below the age/sex mean (normalised so the population mean hazard is the
-    incidence) x prior fracture x the part due to falls scaled by the fall-rate signal; death
-    competes (Gompertz mortality). BMD is held at today's value over the ten years.
+    Age/sex incidence x gradient of risk per SD of femoral neck BMD below the age/sex mean
+    (normalised so the population mean hazard is the incidence) x prior fracture.
     """
-    age0 = s.age0 + s.day / DAYS_PER_YEAR
-    fn = bmd(s, p)[FN]
-    z = (fn - _reference_fn(s, p, age0)) / p.fn_reference_sd
+    age = s.age0 + s.day / DAYS_PER_YEAR
+    z = (bmd(s, p)[FN] - _reference_fn(s, p, age)) / p.fn_reference_sd
     if kind == "hip":
         base = np.where(s.female, p.hip_incidence_65_female, p.hip_incidence_65_male)
         slope, rr, share = p.hip_incidence_age_slope, p.hip_rr_per_sd, p.hip_share_from_falls
@@ -281,16 +278,39 @@ def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
         if s.prior_fracture is not None
         else 1.0
     )
+    return base * bmd_factor * prior, slope, share
+
+
+def fracture_hazards(s: State, p: Params) -> FloatArray:
+    """(4, n) fracture hazards per person-year today at the population's fall rate for the
+    person's age and sex: hip after falls, hip otherwise, major after falls, major otherwise.
+    The mobility model, which owns fall and fracture events, turns them into events."""
+    age = s.age0 + s.day / DAYS_PER_YEAR
+    rows = []
+    for kind in ("hip", "major"):
+        at_65, slope, share = _fracture_terms(s, p, kind)
+        hazard = at_65 * np.exp(slope * (age - 65.0))
+        rows += [hazard * share, hazard * (1.0 - share)]
+    return np.stack(rows)
+
+
+def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
+    """Probability of a first hip (or major osteoporotic) fracture within ten years, from today.
+
+    The hazard of `_fracture_terms`, rising with age, with the part due to falls scaled by the
+    fall-rate signal; death competes (Gompertz mortality). BMD is held at today's value.
+    """
+    age0 = s.age0 + s.day / DAYS_PER_YEAR
+    at_65, slope, share = _fracture_terms(s, p, kind)
     falls = 1.0 if s.fall_rate_ratio is None else s.fall_rate_ratio
-    fall_factor = share * falls + (1.0 - share)
-    personal = bmd_factor * prior * fall_factor
+    personal = at_65 * (share * falls + (1.0 - share))
     death0 = np.where(s.female, p.mortality_65_female, p.mortality_65_male)
     dt = 1.0 / STEPS_PER_YEAR
-    alive = np.ones_like(fn)
-    risk = np.zeros_like(fn)
+    alive = np.ones_like(at_65)
+    risk = np.zeros_like(at_65)
     for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
         age = age0 + (k + 0.5) * dt
-        hazard = base * np.exp(slope * (age - 65.0)) * personal
+        hazard = personal * np.exp(slope * (age - 65.0))
         death = death0 * np.exp(p.mortality_age_slope * (age - 65.0))
         total = hazard + death
         leave = 1.0 - np.exp(-total * dt)
@@ -299,7 +319,14 @@ def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
     return risk
 
 
+# BMD changes slowly: the fracture-hazard signal is refreshed weekly (the engine keeps the last
+# emitted value), which keeps untrained populations cheap.
+HAZARD_REFRESH_DAYS = 7
+
+
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
+    if "fracture_hazards" in wanted and s.day % HAZARD_REFRESH_DAYS == 0:
+        return {"fracture_hazards": fracture_hazards(s, p)}
     return {}
 
 
@@ -331,7 +358,7 @@ MODEL: OrganModel[Params, State] = OrganModel(
     name="bone",
     params_type=Params,
     reads=("session_external_kg", "fall_rate_ratio"),
-    writes=(),
+    writes=("fracture_hazards",),
     reports=reports,
     init=init,
     step=step,

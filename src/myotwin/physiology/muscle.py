@@ -111,6 +111,7 @@ class State:
     session_work: FloatArray | None = None  # reps x fraction of 1RM x share of muscle mass
     day: int = 0
     active: bool = False  # any training stimulus or gain yet; until then only ageing applies
+    lower_rows: tuple[int, ...] = ()  # rows of `neural` whose pattern is mostly lower-body work
 
 
 def _ramp(age: FloatArray, p: Params) -> FloatArray:
@@ -134,6 +135,11 @@ def _neural_ceiling(pattern: str, p: Params) -> Value:
     if sum(e.region in ("upper", "trunk") for e in exercises) > half:
         return p.neural_ceiling_upper
     return p.neural_ceiling_lower
+
+
+def _mostly_lower(pattern: str) -> bool:
+    exercises = [e for e in CATALOGUE.exercises if e.pattern == pattern]
+    return sum(e.region == "lower" for e in exercises) > len(exercises) / 2.0
 
 
 def _active_patterns(ctx: Context) -> list[int]:
@@ -198,6 +204,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         myokine_load=np.zeros(n),
         session_external_kg=np.zeros((0, n)),
         active=bool(persons.trained.any()),
+        lower_rows=tuple(i for i, pat in enumerate(active) if _mostly_lower(PATTERNS[pat])),
     )
 
 
@@ -350,6 +357,18 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     )
 
 
+def lower_body_strength(s: State, p: Params) -> FloatArray:
+    """Lower-body strength from training, relative to the person's untrained trajectory (1 on
+    day 0 for the untrained): regional mass gain x the mean neural gain of the trained
+    lower-body patterns. Ageing is left out: the mobility model's age norms carry it."""
+    mass = (1.0 + s.gain[LOWER]) / (1.0 + s.gain0[LOWER])
+    rows = list(s.lower_rows)
+    neural: Value = 1.0
+    if rows:
+        neural = np.mean((1.0 + s.neural[rows]) / (1.0 + s.neural0[rows]), axis=0)
+    return mass * neural
+
+
 def myokine_signal(s: State, p: Params) -> FloatArray:
     return skeletal_muscle_mass(s, p) / s.sm_base0 * (1.0 + p.myokine_gain * s.myokine_load)
 
@@ -364,6 +383,8 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
         out["session_intensity"] = s.session_intensity
     if "session_work" in wanted and s.session_work is not None:
         out["session_work"] = s.session_work
+    if "lower_body_strength" in wanted:
+        out["lower_body_strength"] = lower_body_strength(s, p)
     return out
 
 
@@ -389,7 +410,13 @@ MODEL: OrganModel[Params, State] = OrganModel(
     name="muscle",
     params_type=Params,
     reads=(),
-    writes=("skeletal_muscle_mass", "session_external_kg", "session_intensity", "session_work"),
+    writes=(
+        "skeletal_muscle_mass",
+        "session_external_kg",
+        "session_intensity",
+        "session_work",
+        "lower_body_strength",
+    ),
     reports=reports,
     init=init,
     step=step,

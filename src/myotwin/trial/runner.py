@@ -30,6 +30,27 @@ REPLICATES_PER_BLOCK = 25
 MAX_REDRAWS = 1000  # truncation limits narrower than this many redraws fall back to clipping
 
 Progress = Callable[[int], None]
+Samples = stats.LevelSamples | stats.PeakSamples | stats.RateSamples | stats.ProportionSamples
+
+
+def _arm_statistics(samples: Samples) -> dict[str, Any]:
+    if isinstance(samples, stats.LevelSamples):
+        return stats.level_arm(samples)
+    if isinstance(samples, stats.PeakSamples):
+        return stats.peak_arm(samples)
+    if isinstance(samples, stats.RateSamples):
+        return stats.rate_arm(samples)
+    return stats.proportion_arm(samples)
+
+
+def _contrast(arm: Samples, control: Samples, n: int) -> dict[str, Any]:
+    if isinstance(arm, stats.LevelSamples) and isinstance(control, stats.LevelSamples):
+        return stats.level_contrast(arm, control, n)
+    if isinstance(arm, stats.RateSamples) and isinstance(control, stats.RateSamples):
+        return stats.rate_contrast(arm, control)
+    if isinstance(arm, stats.ProportionSamples) and isinstance(control, stats.ProportionSamples):
+        return stats.proportion_contrast(arm, control)
+    raise TypeError(f"no contrast between {type(arm).__name__} and {type(control).__name__}")
 
 
 def _draw(dist: Distribution | None, keys: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
@@ -152,9 +173,10 @@ def run_trial(
     """The trial's result document (schema myotwin.trial-result/1)."""
     reg = registry()
     infos = spec.outcome_info()
-    levels = tuple(o.name for o in infos if o.kind == "level" and modelled(o.name))
-    peaks = tuple(o.name for o in infos if o.kind == "peak" and modelled(o.name))
+    modelled_infos = [o for o in infos if modelled(o.name)]
+    names = tuple(o.name for o in modelled_infos)
     n, reps = spec.participants_per_arm, spec.replicates
+    years = spec.days / DAYS_PER_YEAR
 
     participants = [
         complete_anthropometry(draw_participants(spec.population, n, reps, spec.seed, group), reg)
@@ -163,54 +185,50 @@ def run_trial(
     blocks: list[Block] = []
     owners: list[int] = []
     for group, persons in enumerate(participants):
-        arm_blocks = _arm_blocks(spec, group, persons, levels + peaks)
+        arm_blocks = _arm_blocks(spec, group, persons, names)
         blocks.extend(arm_blocks)
         owners.extend([group] * len(arm_blocks))
 
     results = (executor or SerialExecutor()).map(run_block, blocks, progress)
 
-    samples: list[dict[str, stats.LevelSamples]] = []
-    peak_samples: list[dict[str, stats.PeakSamples]] = []
+    samples: list[dict[str, Samples]] = []
     for group, persons in enumerate(participants):
         mine = [r for r, owner in zip(results, owners, strict=True) if owner == group]
-        peak_samples.append(
-            {
-                name: stats.PeakSamples(
+        alive = np.concatenate([r.alive for r in mine]).reshape(reps, n)
+        arm_samples: dict[str, Samples] = {}
+        for info in modelled_infos:
+            name = info.name
+            if info.kind == "peak":
+                arm_samples[name] = stats.PeakSamples(
                     np.concatenate([r.peaks[name][0] for r in mine]).reshape(reps, n),
                     np.concatenate([r.peaks[name][1] for r in mine]).reshape(reps, n),
                 )
-                for name in peaks
-            }
-        )
-        arm_samples: dict[str, stats.LevelSamples] = {}
-        alive = np.concatenate([r.alive for r in mine]).reshape(reps, n)
-        for name in levels:
-            true = np.concatenate([r.levels[name] for r in mine], axis=1)  # (2, R*n)
-            base = measure(true[0], name, 0, persons, spec.seed, group, reg)
-            end = measure(true[1], name, spec.days, persons, spec.seed, group, reg)
-            arm_samples[name] = stats.LevelSamples(
-                base.reshape(reps, n), end.reshape(reps, n), alive, lookup(name).sd_units
-            )
+            elif info.kind in ("rate", "proportion"):
+                # Nobody dies in this version, so every participant is at risk for T years.
+                count = np.concatenate([r.events[name] for r in mine]).reshape(reps, n)
+                arm_samples[name] = (
+                    stats.RateSamples(count, np.full((reps, n), years))
+                    if info.kind == "rate"
+                    else stats.ProportionSamples(count > 0)
+                )
+            else:
+                true = np.concatenate([r.levels[name] for r in mine], axis=1)  # (2, R*n)
+                base = measure(true[0], name, 0, persons, spec.seed, group, reg)
+                end = measure(true[1], name, spec.days, persons, spec.seed, group, reg)
+                arm_samples[name] = stats.LevelSamples(
+                    base.reshape(reps, n), end.reshape(reps, n), alive, lookup(name).sd_units
+                )
         samples.append(arm_samples)
 
     arms: dict[str, Any] = {}
     for group, arm in enumerate(spec.arms):
         block: dict[str, Any] = {}
         for info in infos:
+            head = {"kind": info.kind, "unit": info.unit}
             if info.name in samples[group]:
-                block[info.name] = {
-                    "kind": info.kind,
-                    "unit": info.unit,
-                    **stats.level_arm(samples[group][info.name]),
-                }
-            elif info.name in peak_samples[group]:
-                block[info.name] = {
-                    "kind": info.kind,
-                    "unit": info.unit,
-                    **stats.peak_arm(peak_samples[group][info.name]),
-                }
+                block[info.name] = {**head, **_arm_statistics(samples[group][info.name])}
             else:
-                block[info.name] = {"kind": info.kind, "unit": info.unit, "status": "not_modelled"}
+                block[info.name] = {**head, "status": "not_modelled"}
         arms[arm.name] = block
 
     control = spec.control_arm
@@ -223,7 +241,7 @@ def run_trial(
             for info in infos:
                 if info.kind == "peak" or info.name not in samples[group]:
                     continue
-                contrast = stats.level_contrast(
+                contrast = _contrast(
                     samples[group][info.name], samples[control_group][info.name], n
                 )
                 contrasts.append(

@@ -1,0 +1,292 @@
+"""Mobility: gait speed, chair rise, balance; falls and the fractures that follow them.
+
+Effect-size model, not a mechanistic one (no open mechanistic fall model suits population
+simulation; parameters and sources in the registry, module `mobility`):
+
+- **Function.** Usual gait speed and five-times chair-rise time start from age/sex norms with a
+  person's own deviation, decline with age, and scale with lower-body strength relative to the
+  person's baseline (from the muscle hub) by fitted exponents (Liu & Latham 2009).
+- **Balance** is a z-score against a fixed reference (norms at age 70), falling with age. It
+  rises with balance work: minutes of each exercise weighted by its balance demand (balance
+  training 1, machines almost 0), smoothed to weekly minutes; the gain approaches a saturating
+  target over weeks and fades again without training. Strength adds a little.
+- **Falls** are a Poisson process per person: a baseline rate at a reference age x age x sex x
+  fall history x a per-person frailty (mean 1; it makes fallers fewer than a uniform rate would)
+  x relative risks for the training-driven changes in balance and gait speed. So a program helps
+  against falls through balance and function; strength alone moves gait a little and falls
+  hardly (Sherrington 2019).
+- **Fractures.** The bone model supplies each person's fracture hazards at the population fall
+  rate; a fall becomes a hip (or major) fracture with the probability that makes the falls part
+  of that hazard come out right, so lower BMD raises the risk per fall. Fractures without a fall
+  come at the remaining hazard. The ratio of this person's fall rate to the population's is the
+  `fall_rate_ratio` signal the bone model's 10-year risk reads.
+
+Events are drawn per person and day from the person's own keyed stream (seed, replicate, group):
+the scenarios of `simulate` share them (group 0), trial arms do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from myotwin import streams
+from myotwin.dose import DoseDay, LoadKind
+from myotwin.inputs import SET_MINUTES
+from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+
+DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
+HIP_FALLS, HIP_OTHER, MAJOR_FALLS, MAJOR_OTHER = range(4)  # rows of the bone hazard signal
+EVENT_OUTCOMES = ("falls", "fallers", "hip_fractures", "major_fractures")
+LEVEL_OUTCOMES = ("gait_speed", "chair_rise_time", "balance")
+
+
+@dataclass(frozen=True)
+class Params:
+    # Function norms (reference age; the person's own deviation is a between-person spread).
+    reference_age: Value
+    gait_speed_male: Value
+    gait_speed_female: Value
+    gait_speed_age_slope: Value
+    chair_rise_time: Value
+    chair_rise_age_slope: Value
+    gait_strength_exponent: Value
+    chair_strength_exponent: Value
+    # Balance.
+    balance_offset: Value
+    balance_age_slope: Value
+    balance_gain_max: Value
+    balance_half_minutes: Value
+    balance_tau_days: Value
+    balance_stimulus_tau_days: Value
+    balance_strength_coef: Value
+    # Falls.
+    fall_rate: Value
+    fall_reference_age: Value
+    fall_age_coef: Value
+    fall_female_rr: Value
+    fall_history_rr: Value
+    fall_history_prevalence: Value
+    fall_frailty_cv: Value
+    fall_balance_coef: Value
+    fall_gait_coef: Value
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    age0: FloatArray
+    female: np.ndarray
+    personal_rr: FloatArray  # sex x fall history relative risk of each person
+    frailty: FloatArray  # per-person multiplier of the fall rate, mean 1
+    strength: FloatArray  # lower-body strength relative to baseline (from the hub)
+    stimulus: FloatArray  # smoothed balance-weighted minutes
+    balance_gain: FloatArray  # SD gained from balance work
+    fall_keys: np.ndarray | None  # keyed event streams; None when no event outcome is wanted
+    fracture_keys: np.ndarray | None
+    ids: np.ndarray
+    hazards: FloatArray | None = None  # (4, n) from the bone model
+    falls_today: FloatArray | None = None
+    hip_today: FloatArray | None = None
+    major_today: FloatArray | None = None
+    day: int = 0
+
+
+def init(ctx: Context, p: Params, signals: Signals) -> State:
+    persons = ctx.persons
+    n = persons.n
+    # Fall history relative to the population's mix, so that the base rate is that of people of
+    # the reference age whatever the history risk ratio drawn.
+    history_mix = 1.0 + p.fall_history_prevalence * (p.fall_history_rr - 1.0)
+    history = np.where(persons.fell_last_year, p.fall_history_rr, 1.0) / history_mix
+    personal_rr = history * np.where(persons.female, p.fall_female_rr, 1.0)
+    # Gamma frailty with mean 1 (fall counts are negative binomial), keyed per person: a
+    # person's trait, not a parameter draw. Wilson-Hilferty's cube of a normal approximates
+    # the gamma quantile closely for the spreads that fit falls data.
+    z = streams.normals(
+        streams.stream_keys(ctx.seed, persons.replicate, ctx.group, "mobility:frailty"),
+        persons.ids,
+        0,
+    )
+    cv = p.fall_frailty_cv
+    frailty = np.maximum(1.0 - np.square(cv) / 9.0 + z * cv / 3.0, 0.0) ** 3
+    wants_events = any(o in EVENT_OUTCOMES for o in ctx.outcomes)
+    fractures = any(o in ("hip_fractures", "major_fractures") for o in ctx.outcomes)
+
+    def keys(name: str) -> np.ndarray:
+        return streams.stream_keys(ctx.seed, persons.replicate, ctx.group, f"mobility:{name}")
+
+    return State(
+        age0=persons.age_years,
+        female=persons.female,
+        personal_rr=personal_rr,
+        frailty=np.broadcast_to(frailty, (n,)).copy(),
+        strength=np.ones(n),
+        stimulus=np.zeros(n),
+        balance_gain=np.zeros(n),
+        fall_keys=keys("falls") if wants_events else None,
+        fracture_keys=keys("fractures") if fractures else None,
+        ids=persons.ids,
+        hazards=signals.get("fracture_hazards"),
+    )
+
+
+def _age(s: State) -> FloatArray:
+    return s.age0 + s.day / DAYS_PER_YEAR
+
+
+def gait_speed(s: State, p: Params) -> FloatArray:
+    norm = np.where(s.female, p.gait_speed_female, p.gait_speed_male)
+    base = norm - p.gait_speed_age_slope * (_age(s) - p.reference_age)
+    return np.maximum(base, 0.0) * s.strength**p.gait_strength_exponent
+
+
+def chair_rise_time(s: State, p: Params) -> FloatArray:
+    base = p.chair_rise_time + p.chair_rise_age_slope * (_age(s) - p.reference_age)
+    return np.maximum(base, 0.0) * s.strength ** (-p.chair_strength_exponent)
+
+
+def balance(s: State, p: Params) -> FloatArray:
+    ageing = -p.balance_age_slope * (_age(s) - p.reference_age)
+    return p.balance_offset + ageing + s.balance_gain + p.balance_strength_coef * np.log(s.strength)
+
+
+def _reference_rate(s: State, p: Params) -> FloatArray:
+    """The mean fall rate of untrained people of this age and sex (fall history at its
+    prevalence): the rate the bone model's fracture incidences come with."""
+    age_factor = np.exp(p.fall_age_coef * (_age(s) - p.fall_reference_age))
+    sex = np.where(s.female, p.fall_female_rr, 1.0)
+    rate: FloatArray = p.fall_rate * age_factor * sex
+    return rate
+
+
+def fall_rate(s: State, p: Params) -> FloatArray:
+    """Expected falls per person-year today."""
+    age_factor = np.exp(p.fall_age_coef * (_age(s) - p.fall_reference_age))
+    trained = p.balance_strength_coef * np.log(s.strength) + s.balance_gain
+    gait_change = gait_speed(s, p) - gait_speed(replace(s, strength=np.ones_like(s.strength)), p)
+    risk = np.exp(-p.fall_balance_coef * trained - p.fall_gait_coef * gait_change)
+    rate: FloatArray = p.fall_rate * age_factor * s.personal_rr * s.frailty * risk
+    return rate
+
+
+def _balance_minutes(dose: DoseDay) -> FloatArray:
+    """Balance-weighted minutes of today's session per person (0 for a skipped session)."""
+    plan = dose.plan
+    assert plan is not None
+    minutes = np.where(
+        plan.load_kind == LoadKind.NONE, plan.duration_minutes, plan.sets * SET_MINUTES
+    )
+    return float(np.sum(minutes * plan.balance_demand)) * dose.done.astype(np.float64)
+
+
+def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
+    s = replace(s, day=day, strength=signals.get("lower_body_strength", s.strength))
+    s = replace(s, hazards=signals.get("fracture_hazards", s.hazards))
+    decay = np.exp(-1.0 / p.balance_stimulus_tau_days)
+    stimulus = s.stimulus * decay
+    if dose is not None and dose.plan is not None:
+        stimulus = stimulus + _balance_minutes(dose)
+    weekly = 7.0 * (1.0 - decay) * stimulus
+    target = p.balance_gain_max * weekly / (weekly + p.balance_half_minutes)
+    gain = s.balance_gain + (target - s.balance_gain) / p.balance_tau_days
+
+    falls = hip = major = None
+    if s.fall_keys is not None:
+        chance = 1.0 - np.exp(-fall_rate(s, p) / DAYS_PER_YEAR)
+        falls = (streams.uniforms(s.fall_keys, s.ids, day) < chance).astype(np.float64)
+        if s.fracture_keys is not None and s.hazards is not None:
+            hip, major = _fractures(s, p, falls, day)
+    return replace(
+        s,
+        stimulus=stimulus,
+        balance_gain=gain,
+        falls_today=falls,
+        hip_today=hip,
+        major_today=major,
+        day=day + 1,
+    )
+
+
+def _fractures(s: State, p: Params, falls: FloatArray, day: int) -> tuple[FloatArray, FloatArray]:
+    """Hip and major fractures today: after a fall with the chance that turns the population's
+    fall rate into the falls part of the bone hazard; otherwise at the remaining hazard."""
+    assert s.hazards is not None and s.fracture_keys is not None
+    reference = _reference_rate(s, p)
+    out = []
+    for k, (after_fall, other) in enumerate(((HIP_FALLS, HIP_OTHER), (MAJOR_FALLS, MAJOR_OTHER))):
+        per_fall = np.minimum(s.hazards[after_fall] / reference, 1.0)
+        spontaneous = 1.0 - np.exp(-s.hazards[other] / DAYS_PER_YEAR)
+        chance = falls * per_fall + (1.0 - falls) * spontaneous
+        u = streams.uniforms(s.fracture_keys, s.ids, 2 * day + k)
+        out.append((u < chance).astype(np.float64))
+    return out[0], out[1]
+
+
+def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
+    if "fall_rate_ratio" in wanted:
+        return {"fall_rate_ratio": fall_rate(s, p) / _reference_rate(s, p)}
+    return {}
+
+
+def outcome(name: str, s: State, p: Params) -> FloatArray:
+    """Levels; for falls the expected rate per person-year, for fallers the chance of at least
+    one fall within a year at today's rate (trials count drawn events instead)."""
+    if name == "gait_speed":
+        return gait_speed(s, p)
+    if name == "chair_rise_time":
+        return chair_rise_time(s, p)
+    if name == "balance":
+        return balance(s, p)
+    if name == "falls":
+        return fall_rate(s, p)
+    if name == "fallers":
+        return 1.0 - np.exp(-fall_rate(s, p))
+    if name in ("hip_fractures", "major_fractures"):
+        if s.hazards is None:
+            raise KeyError(f"{name}: no fracture hazards from the bone model")
+        rows = (HIP_FALLS, HIP_OTHER) if name == "hip_fractures" else (MAJOR_FALLS, MAJOR_OTHER)
+        ratio = fall_rate(s, p) / _reference_rate(s, p)
+        expected: FloatArray = s.hazards[rows[0]] * ratio + s.hazards[rows[1]]
+        return expected
+    raise KeyError(name)
+
+
+def events(name: str, s: State, p: Params) -> FloatArray:
+    """Events of the day just stepped (falls count for `fallers` too)."""
+    found = {
+        "falls": s.falls_today,
+        "fallers": s.falls_today,
+        "hip_fractures": s.hip_today,
+        "major_fractures": s.major_today,
+    }[name]
+    if found is None:
+        return np.zeros(s.age0.shape[0])
+    return found
+
+
+def reports(name: str) -> bool:
+    return name in LEVEL_OUTCOMES or name in EVENT_OUTCOMES
+
+
+MODEL: OrganModel[Params, State] = OrganModel(
+    name="mobility",
+    params_type=Params,
+    reads=("lower_body_strength", "fracture_hazards"),
+    writes=("fall_rate_ratio",),
+    reports=reports,
+    init=init,
+    step=step,
+    emit=emit,
+    outcome=outcome,
+    events=events,
+    effect_parameters={
+        "gait_speed": ("mobility.gait_strength_exponent",),
+        "chair_rise_time": ("mobility.chair_strength_exponent",),
+        "balance": ("mobility.balance_gain_max",),
+        "falls": ("mobility.fall_balance_coef", "mobility.balance_gain_max"),
+        "fallers": ("mobility.fall_balance_coef", "mobility.balance_gain_max"),
+        "hip_fractures": ("mobility.fall_balance_coef", "bone.hip_rr_per_sd"),
+        "major_fractures": ("mobility.fall_balance_coef", "bone.major_rr_per_sd"),
+    },
+)

@@ -29,7 +29,7 @@ _MONTHS.update({"sept": 9, "mrt": 3, "märz": 3, "maerz": 3})
 
 _TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
 _ISO = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]" + _TIME + r")?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ t]" + _TIME + r"(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?"
 )
 _DAY_MONTH = re.compile(
     r"(?P<d>\d{1,2})\.?\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})(?:,?\s+(?:om\s+|at\s+)?" + _TIME + ")?"

@@ -96,6 +96,7 @@ def parse(data: bytes) -> ParsedLog:
         reps = v.get("repetitions")
         weight = v.get("weight")
         duration = v.get("duration")
+        name = _names(v.get("category"), v.get("category_subtype"))
         sets.append(
             SetRecord(
                 source="garmin",
@@ -103,11 +104,12 @@ def parse(data: bytes) -> ParsedLog:
                 workout=session_start.isoformat(),
                 start=local_start,
                 workout_name=None,
-                exercise=_names(v.get("category"), v.get("category_subtype")),
+                exercise=name,
                 kind="working",
                 reps=whole(_number(reps, where, "repetitions"), where, "repetitions"),
                 weight_kg=checked(_number(weight, where, "weight"), "weight_kg", where, "weight")
                 or None,
+                assisted="ASSISTED" in name,
                 seconds=checked(_number(duration, where, "duration"), "seconds", where, "duration")
                 or None,
             )

@@ -13,9 +13,10 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
+
 from fitfile import (
     BENCH_PRESS,
     PLANK,
@@ -28,7 +29,6 @@ from fitfile import (
     session,
     strength_set,
 )
-
 from myotwin.logs import LogImportError, parse_bytes, read_file
 from myotwin.logs.history import Resolver, import_log, map_name, show, stored_sets, training_log
 from myotwin.logs.records import KG_PER_LB, summarise
@@ -185,8 +185,7 @@ def fit_activity() -> bytes:
             session(T0, 3600),
             strength_set(T0, reps=5, kg=100, category=SQUAT),
             strength_set(T0 + dt.timedelta(minutes=2), active=False, seconds=90),
-            strength_set(T0 + dt.timedelta(minutes=4), reps=5, kg=102.5, category=SQUAT,
-                         subtype=6),  # fmt: skip
+            strength_set(T0 + dt.timedelta(minutes=4), reps=5, kg=102.5, category=SQUAT, subtype=6),
             strength_set(T0 + dt.timedelta(minutes=8), reps=8, kg=60, category=BENCH_PRESS),
             strength_set(T0 + dt.timedelta(minutes=12), reps=0, seconds=60, category=PLANK),
             session(later, 1800),
@@ -226,7 +225,7 @@ class FakeWger(BaseHTTPRequestHandler):
     """A wger server: version, three pages of workout logs, exercise infos; token "secret"."""
 
     version = "2.7.0"
-    logs: list[dict[str, Any]] = []
+    logs: ClassVar[list[dict[str, Any]]] = []
 
     def do_GET(self) -> None:
         if self.headers.get("Authorization") != "Token secret":
@@ -290,8 +289,7 @@ def test_wger_follows_pages_and_converts_units(wger: str) -> None:
         _log(2, 1, "5.00", "100.00"),
         _log(3, 2, "8.00", "135.00", weight_unit=2),
         _log(4, 3, "60.00", None, repetitions_unit=3, weight_unit=None),
-        _log(5, 2, "10.00", "60.00", session=None, date="2025-02-05T07:00:00Z",
-             repetitions_unit=2),  # fmt: skip
+        _log(5, 2, "10.00", "60.00", session=None, date="2025-02-05T07:00:00Z", repetitions_unit=2),
     ]
     parsed = fetch_log(wger, "secret")
     doc = summarise(parsed.source, parsed.sets, Resolver())
@@ -323,13 +321,26 @@ def test_wger_version_before_2_3_uses_the_old_field_names() -> None:
         "https://old.example/api/v2/version/": "2.2.1",
         "https://old.example/api/v2/workoutlog/?limit=100&ordering=date": {
             "next": None,
-            "results": [{"id": 1, "date": "2023-05-01", "workout": 3, "exercise_base": 9,
-                         "reps": 12, "repetition_unit": 1, "weight": "40.0", "weight_unit": 1}],
-        },  # fmt: skip
+            "results": [
+                {
+                    "id": 1,
+                    "date": "2023-05-01",
+                    "workout": 3,
+                    "exercise_base": 9,
+                    "reps": 12,
+                    "repetition_unit": 1,
+                    "weight": "40.0",
+                    "weight_unit": 1,
+                }
+            ],
+        },
         "https://old.example/api/v2/exercisebaseinfo/9/": {
-            "exercises": [{"name": "Beinpresse", "language": 1}, {"name": "Leg press",
-                                                                  "language": 2}]},
-    }  # fmt: skip
+            "exercises": [
+                {"name": "Beinpresse", "language": 1},
+                {"name": "Leg press", "language": 2},
+            ]
+        },
+    }
     parsed = fetch_log("https://old.example", "t", fetch=pages.__getitem__)
     (only,) = parsed.sets
     assert (only.exercise, only.reps, only.weight_kg) == ("Leg press", 12, 40.0)
@@ -340,7 +351,7 @@ def test_wger_version_before_2_3_uses_the_old_field_names() -> None:
 
 HEVY_HEADER = "title,start_time,end_time,exercise_title,superset_id,exercise_notes,set_index," \
     "set_type,weight_kg,reps,distance_km,duration_seconds,rpe\n"  # fmt: skip
-HEVY_ROW = "A,\"15 Jan 2024, 17:00\",\"15 Jan 2024, 18:00\",Squat (Barbell),,,0,normal,{w},{r},,,\n"
+HEVY_ROW = 'A,"15 Jan 2024, 17:00","15 Jan 2024, 18:00",Squat (Barbell),,,0,normal,{w},{r},,,\n'
 
 
 @pytest.mark.parametrize(
@@ -384,7 +395,7 @@ def test_very_large_files_are_refused_before_reading(tmp_path: Path) -> None:
         handle.truncate(logs.MAX_FILE_BYTES + 1)  # sparse: costs no disk
     with pytest.raises(LogImportError, match=r"big.csv: the file is 64 MiB"):
         read_file(big)
-    with pytest.raises(LogImportError, match="missing.csv: cannot read"):
+    with pytest.raises(LogImportError, match=r"missing\.csv: cannot read"):
         read_file(tmp_path / "missing.csv")
 
 

@@ -353,7 +353,9 @@ def _log_app(lang: Lang, LangOpt: Any, FormatOpt: Any) -> typer.Typer:
 
     @log_app.command("show", help=t("log_show_help", lang))
     def show_cmd(
-        person: PersonOpt = "me", fmt: FormatOpt = TrialFormat.table, db: DbOpt = None,
+        person: PersonOpt = "me",
+        fmt: FormatOpt = TrialFormat.table,
+        db: DbOpt = None,
         _lang: LangOpt = None,
     ) -> None:
         from myotwin.logs.history import show
@@ -374,8 +376,12 @@ def _log_app(lang: Lang, LangOpt: Any, FormatOpt: Any) -> typer.Typer:
         for col in ("log_exercises", "id", "log_sets", "log_reps"):
             table.add_column(t(col, lang) if col != "id" else "id")
         for row in doc["by_exercise"]:
-            table.add_row(row["exercise"], row["id"] or "–", fmt_number(row["sets"], lang, 0),
-                          fmt_number(row["reps"], lang, 0))
+            table.add_row(
+                row["exercise"],
+                row["id"] or "–",
+                fmt_number(row["sets"], lang, 0),
+                fmt_number(row["reps"], lang, 0),
+            )
         Console().print(table)
 
     @log_app.command("map", help=t("log_map_help", lang))

@@ -241,9 +241,9 @@ MESSAGES.update(
         "log_unmapped": {"en": "Unmapped", "nl": "Niet gekoppeld"},
         "log_added": {"en": "Newly stored sets", "nl": "Nieuw bewaarde sets"},
         "log_unmapped_hint": {
-            "en": "Unmapped names are kept; map them with: myotwin log map \"NAME\" EXERCISE_ID",
+            "en": 'Unmapped names are kept; map them with: myotwin log map "NAME" EXERCISE_ID',
             "nl": "Niet-gekoppelde namen blijven bewaard; koppel ze met: myotwin log map "
-            "\"NAAM\" OEFENING_ID",
+            '"NAAM" OEFENING_ID',
         },
         "log_mapped": {
             "en": "{name!r} now maps to {exercise}.",

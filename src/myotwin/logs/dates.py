@@ -29,10 +29,14 @@ _MONTHS.update({"sept": 9, "mrt": 3, "märz": 3, "maerz": 3})
 
 _TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
 _ISO = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ t]" + _TIME + r"(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?"
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ t]"
+    + _TIME
+    + r"(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?"
 )
 _DAY_MONTH = re.compile(
-    r"(?P<d>\d{1,2})\.?\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})(?:,?\s+(?:om\s+|at\s+)?" + _TIME + ")?"
+    r"(?P<d>\d{1,2})\.?\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})(?:,?\s+(?:om\s+|at\s+)?"
+    + _TIME
+    + ")?"
 )
 _MONTH_DAY = re.compile(
     r"(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})(?:,?\s+(?:at\s+)?" + _TIME + ")?"
@@ -67,7 +71,11 @@ def parse_datetime(text: str, where: int | str, column: str) -> dt.datetime:
             hour = hour % 12 + (12 if ampm == "pm" else 0)
         try:
             return dt.datetime(
-                int(parts["y"]), month, int(parts["d"]), hour, int(parts["mi"] or 0),
+                int(parts["y"]),
+                month,
+                int(parts["d"]),
+                hour,
+                int(parts["mi"] or 0),
                 int(parts["s"] or 0),
             )
         except ValueError:

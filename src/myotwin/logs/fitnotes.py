@@ -29,9 +29,8 @@ _WEIGHT_COLUMNS = {"Weight (kg)": 1.0, "Weight (kgs)": 1.0, "Weight (lbs)": KG_P
 
 
 def matches(table: Table) -> bool:
-    return (
-        table.has("Date", "Exercise", "Category", "Reps")
-        and (table.has("Weight", "Weight Unit") or any(c in table.header for c in _WEIGHT_COLUMNS))
+    return table.has("Date", "Exercise", "Category", "Reps") and (
+        table.has("Weight", "Weight Unit") or any(c in table.header for c in _WEIGHT_COLUMNS)
     )
 
 
@@ -84,11 +83,13 @@ def parse(table: Table) -> ParsedLog:
                 exercise=exercise,
                 kind=_kind(r),
                 reps=whole(parse_number(r.get("Reps"), r.line, "Reps"), r.line, "Reps"),
-                weight_kg=None if not weight else weight,
+                weight_kg=weight if weight else None,
                 assisted="assisted" in exercise.casefold(),
                 seconds=checked(seconds, "seconds", r.line, "Time") or None,
                 distance_m=checked(
-                    None if distance is None else distance * d_scale, "distance_m", r.line,
+                    None if distance is None else distance * d_scale,
+                    "distance_m",
+                    r.line,
                     "Distance",
                 )
                 or None,

@@ -51,7 +51,8 @@ def parse(data: bytes) -> ParsedLog:
     record = 0
     try:
         with fitdecode.FitReader(
-            io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE,
+            io.BytesIO(data),
+            check_crc=fitdecode.CrcCheck.RAISE,
             error_handling=fitdecode.ErrorHandling.RAISE,
         ) as reader:
             for frame in reader:

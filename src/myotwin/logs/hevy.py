@@ -68,14 +68,22 @@ def parse(table: Table) -> ParsedLog:
                 kind=_KINDS.get(r.get("set_type").casefold(), "working"),
                 reps=whole(parse_number(r.get("reps"), r.line, "reps"), r.line, "reps"),
                 weight_kg=_positive(
-                    checked(None if weight is None else weight * w_factor, "weight_kg", r.line,
-                            weight_col)
+                    checked(
+                        None if weight is None else weight * w_factor,
+                        "weight_kg",
+                        r.line,
+                        weight_col,
+                    )
                 ),
                 assisted="assisted" in exercise.casefold(),
                 seconds=_positive(checked(seconds, "seconds", r.line, "duration_seconds")),
                 distance_m=_positive(
-                    checked(None if distance is None else distance * d_factor, "distance_m",
-                            r.line, distance_col or "distance")
+                    checked(
+                        None if distance is None else distance * d_factor,
+                        "distance_m",
+                        r.line,
+                        distance_col or "distance",
+                    )
                 ),
                 rpe=checked(parse_number(r.get("rpe"), r.line, "rpe"), "rpe", r.line, "rpe"),
             )

@@ -199,9 +199,7 @@ def whole(value: float | None, where: int | str, column: str) -> int | None:
 # --- summary ------------------------------------------------------------------------------
 
 
-def summarise(
-    source: str, sets: Iterable[SetRecord], resolve: Any = None
-) -> dict[str, Any]:
+def summarise(source: str, sets: Iterable[SetRecord], resolve: Any = None) -> dict[str, Any]:
     """The import summary: {source, sessions, sets, reps, volume_load_kg, first, last,
     exercises, unmapped}.
 

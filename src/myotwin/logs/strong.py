@@ -12,6 +12,7 @@ is a number for a working set, W warm-up, D drop set, F failure; "Rest Timer" ro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from myotwin.logs.csvtable import Row, Table
 from myotwin.logs.dates import parse_datetime
@@ -53,7 +54,7 @@ def _distance_column(table: Table) -> str | None:
     )
 
 
-def _repair_duration(table: Table):  # type: ignore[no-untyped-def]
+def _repair_duration(table: Table) -> Callable[[list[str]], list[str] | None] | None:
     """The comma layout writes a runaway duration such as ``3,527h 3min`` unquoted, which
     splits it in two; join the two halves back."""
     if table.delimiter != "," or "Duration" not in table.header:
@@ -77,7 +78,9 @@ def parse(table: Table, unit: str | None = None) -> ParsedLog:
     distance_col = _distance_column(table)
     for needed, col in (("Weight", weight_col), ("Reps", table.column("Reps"))):
         if col is None:
-            raise LogImportError(f"line {table.first_line}: Strong export without a {needed} column")
+            raise LogImportError(
+                f"line {table.first_line}: Strong export without a {needed} column"
+            )
     assert weight_col is not None
     numbered = table.column("Workout #")
     unit_col = table.column("Weight Unit")
@@ -141,18 +144,30 @@ def parse(table: Table, unit: str | None = None) -> ParsedLog:
                 kind=kind,
                 reps=whole(parse_number(r.get("Reps"), r.line, "Reps"), r.line, "Reps"),
                 weight_kg=_nonzero(
-                    checked(None if weight is None else weight * w_factor, "weight_kg", r.line,
-                            weight_col)
+                    checked(
+                        None if weight is None else weight * w_factor,
+                        "weight_kg",
+                        r.line,
+                        weight_col,
+                    )
                 ),
                 assisted="assisted" in exercise.casefold(),
                 seconds=_nonzero(checked(seconds, "seconds", r.line, "Seconds")),
                 distance_m=_nonzero(
-                    checked(None if distance is None else distance * d_factor, "distance_m",
-                            r.line, distance_col or "Distance")
+                    checked(
+                        None if distance is None else distance * d_factor,
+                        "distance_m",
+                        r.line,
+                        distance_col or "Distance",
+                    )
                 ),
                 rpe=_nonzero(
-                    checked(parse_number(r.get(table.column("RPE")), r.line, "RPE"), "rpe",
-                            r.line, "RPE")
+                    checked(
+                        parse_number(r.get(table.column("RPE")), r.line, "RPE"),
+                        "rpe",
+                        r.line,
+                        "RPE",
+                    )
                 ),
             )
         )

@@ -9,14 +9,32 @@ from collections.abc import Iterable
 from myotwin.logs.records import KG_PER_LB, M_PER_FOOT, M_PER_MILE, M_PER_YARD, LogImportError
 
 WEIGHT_UNITS: dict[str, float] = {
-    "kg": 1.0, "kgs": 1.0, "kilogram": 1.0, "kilograms": 1.0,
-    "lb": KG_PER_LB, "lbs": KG_PER_LB, "pound": KG_PER_LB, "pounds": KG_PER_LB,
+    "kg": 1.0,
+    "kgs": 1.0,
+    "kilogram": 1.0,
+    "kilograms": 1.0,
+    "lb": KG_PER_LB,
+    "lbs": KG_PER_LB,
+    "pound": KG_PER_LB,
+    "pounds": KG_PER_LB,
 }
 DISTANCE_UNITS: dict[str, float] = {
-    "m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0,
-    "km": 1000.0, "kms": 1000.0, "kilometer": 1000.0, "kilometers": 1000.0,
-    "mi": M_PER_MILE, "mile": M_PER_MILE, "miles": M_PER_MILE,
-    "ft": M_PER_FOOT, "feet": M_PER_FOOT, "yd": M_PER_YARD, "yards": M_PER_YARD,
+    "m": 1.0,
+    "meter": 1.0,
+    "meters": 1.0,
+    "metre": 1.0,
+    "metres": 1.0,
+    "km": 1000.0,
+    "kms": 1000.0,
+    "kilometer": 1000.0,
+    "kilometers": 1000.0,
+    "mi": M_PER_MILE,
+    "mile": M_PER_MILE,
+    "miles": M_PER_MILE,
+    "ft": M_PER_FOOT,
+    "feet": M_PER_FOOT,
+    "yd": M_PER_YARD,
+    "yards": M_PER_YARD,
 }
 
 _HEADER_UNIT = re.compile(r"^\s*(?P<name>.*?)\s*[(\[](?P<unit>[^)\]]+)[)\]]\s*$")

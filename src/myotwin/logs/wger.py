@@ -152,7 +152,9 @@ def fetch_log(base: str, token: str, fetch: Fetch | None = None) -> ParsedLog:
     url = f"{api}workoutlog/?limit={PAGE_SIZE}&ordering=date"
     for index, item in enumerate(_pages(fetch, url), start=1):
         where = f"wger workoutlog record {index} (id {item.get('id')})"
-        exercise_ref = item.get("exercise") if new else item.get("exercise_base", item.get("exercise"))
+        exercise_ref = (
+            item.get("exercise") if new else item.get("exercise_base", item.get("exercise"))
+        )
         if exercise_ref is None:
             raise LogImportError(f"{where}: no exercise")
         key = str(exercise_ref)
@@ -166,8 +168,9 @@ def fetch_log(base: str, token: str, fetch: Fetch | None = None) -> ParsedLog:
         day = dt.datetime.combine(start.date(), dt.time())
         amount = parse_number(item.get("repetitions" if new else "reps"), where, "repetitions")
         reps_unit = item.get("repetitions_unit" if new else "repetition_unit") or 1
-        measure, scale, kind = _REPS_UNITS.get(int(reps_unit) if str(reps_unit).isdigit() else 1,
-                                               ("reps", 1.0, "working"))
+        measure, scale, kind = _REPS_UNITS.get(
+            int(reps_unit) if str(reps_unit).isdigit() else 1, ("reps", 1.0, "working")
+        )
         weight = parse_number(item.get("weight"), where, "weight")
         weight_unit = item.get("weight_unit") or 1
         w_scale = _WEIGHT_UNITS.get(int(weight_unit) if str(weight_unit).isdigit() else 0)
@@ -186,18 +189,24 @@ def fetch_log(base: str, token: str, fetch: Fetch | None = None) -> ParsedLog:
                 reps=whole(amount, where, "repetitions") if measure == "reps" else None,
                 weight_kg=checked(
                     None if weight is None or w_scale is None else weight * w_scale,
-                    "weight_kg", where, "weight",
+                    "weight_kg",
+                    where,
+                    "weight",
                 )
                 or None,
                 assisted="assisted" in names[key].casefold(),
                 seconds=checked(
                     None if measure != "seconds" or amount is None else amount * scale,
-                    "seconds", where, "repetitions",
+                    "seconds",
+                    where,
+                    "repetitions",
                 )
                 or None,
                 distance_m=checked(
                     None if measure != "distance" or amount is None else amount * scale,
-                    "distance_m", where, "repetitions",
+                    "distance_m",
+                    where,
+                    "repetitions",
                 )
                 or None,
                 rpe=None if rir is None else checked(10.0 - rir, "rpe", where, "rir"),

@@ -457,3 +457,15 @@ def test_a_stored_log_becomes_a_training_log_with_body_weight_and_assistance(
     assert day1["plank"][0].minutes == 1.0
     day2 = {e.exercise: e.sets for e in log.sessions[1].exercises}
     assert day2["pull_up"][0].kg == -20.0  # assistance: a negative external load
+
+
+def test_garmin_fit_without_a_session_message_is_one_workout() -> None:
+    data = encode(
+        [
+            file_id(T0),
+            strength_set(T0, reps=5, kg=100, category=SQUAT),
+            strength_set(T0 + dt.timedelta(minutes=5), reps=5, kg=100, category=SQUAT),
+        ]
+    )
+    doc = summarise("garmin", parse_bytes(data).sets)
+    assert (doc["sessions"], doc["sets"], doc["volume_load_kg"]) == (1, 2, 1000)

@@ -82,6 +82,10 @@ def parse(data: bytes) -> ParsedLog:
         offset = dt.timedelta(0)  # a corrupt local timestamp: keep UTC
     sessions.sort()
     starts = [s for s, _ in sessions]
+    if not starts:
+        # No session message (a partial file): all its sets are one workout.
+        times = [v.get("start_time") or v.get("timestamp") for _, v in raw_sets]
+        starts = sorted(t for t in times if isinstance(t, dt.datetime))[:1]
     sets = []
     for where_no, v in raw_sets:
         where = f"FIT record {where_no}"

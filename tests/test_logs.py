@@ -469,3 +469,23 @@ def test_garmin_fit_without_a_session_message_is_one_workout() -> None:
     )
     doc = summarise("garmin", parse_bytes(data).sets)
     assert (doc["sessions"], doc["sets"], doc["volume_load_kg"]) == (1, 2, 1000)
+
+
+def test_wger_token_never_follows_a_redirect_to_another_host(wger: str) -> None:
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", f"{wger}/api/v2/version/")  # another port: another host
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(LogImportError, match="HTTP 302"):
+            fetch_log(f"http://127.0.0.1:{server.server_address[1]}", "secret")
+    finally:
+        server.shutdown()
+        server.server_close()

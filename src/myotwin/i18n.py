@@ -116,10 +116,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Built-in program by name (see `myotwin templates`).",
         "nl": "Ingebouwd programma op naam (zie `myotwin templates`).",
     },
-    "log_opt": {
-        "en": "Training log (TOML: [[sessions]] with date and exercises): simulate what was done.",
-        "nl": "Trainingslog (TOML: [[sessions]] met datum en oefeningen): reken met wat gedaan is.",
-    },
     "years_opt": {"en": "Years to project.", "nl": "Aantal jaren vooruit."},
     "draws_opt": {
         "en": "Uncertainty draws (parameters and personal response).",

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -199,7 +199,9 @@ def whole(value: float | None, where: int | str, column: str) -> int | None:
 # --- summary ------------------------------------------------------------------------------
 
 
-def summarise(source: str, sets: Iterable[SetRecord], resolve: Any = None) -> dict[str, Any]:
+def summarise(
+    source: str, sets: Iterable[SetRecord], resolve: Callable[[str], str | None] | None = None
+) -> dict[str, Any]:
     """The import summary: {source, sessions, sets, reps, volume_load_kg, first, last,
     exercises, unmapped}.
 

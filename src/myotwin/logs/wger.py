@@ -67,11 +67,30 @@ def _version(text: Any) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects on the same host only: urllib would send the token along elsewhere."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+            return None  # urllib then raises HTTPError for the redirect itself
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def http_fetcher(base: str, token: str) -> Fetch:
     """GET a JSON document from the server at `base` (only there: the token goes nowhere else)."""
     root = urllib.parse.urlsplit(base)
     if root.scheme not in ("http", "https") or not root.netloc:
         raise LogImportError(f"wger: {base!r} is not an http(s) URL")
+    opener = urllib.request.build_opener(_SameHostRedirects)
 
     def fetch(url: str) -> Any:
         target = urllib.parse.urlsplit(url)
@@ -81,7 +100,7 @@ def http_fetcher(base: str, token: str) -> Fetch:
             url, headers={"Authorization": f"Token {token}", "Accept": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            with opener.open(request, timeout=TIMEOUT_S) as response:
                 body = response.read(50_000_000)
         except urllib.error.HTTPError as exc:
             hint = " (is the token right?)" if exc.code in (401, 403) else ""

@@ -411,7 +411,8 @@ def _log(exercise: str, performed: dict[str, Any], date: Any = "2024-01-02") -> 
     ("data", "message"),
     [
         (_log("back_squat", {"reps": 0}), "sessions.0.exercises.0.sets.0.reps: 0 is out of range"),
-        (_log("back_squat", {"reps": 5, "kg": -1}), "sessions.0.exercises.0.sets.0.kg: -1 is out"),
+        # negative kg is assistance (an assisted pull-up), down to -500
+        (_log("back_squat", {"reps": 5, "kg": -501}), "sessions.0.exercises.0.sets.0.kg: -501 is"),
         (_log("back_squat", {"reps": 5, "rpe": 11}), "sessions.0.exercises.0.sets.0.rpe: 11 is"),
         (_log("back_squat", {"kg": 50}), "sessions.0.exercises.0.sets.0.reps: required key"),
         (_log("back_squat", {"reps": 5, "minutes": 1}), "sessions.0.exercises.0.sets.0.minutes:"),

@@ -118,5 +118,5 @@ def test_simulate_command_takes_a_training_log(tmp_path, capsys) -> None:  # typ
     doc = json.loads(out)
     last = doc["outcomes"]["lean_mass"]["series"][-1]
     assert last["difference"]["mean"] > 0
-    code, out, err = run_cli(capsys, "simulate", "--log", str(log), "--template", "no_program")
+    code, out, err = run_cli(capsys, "simulate", "--log", str(tmp_path / "none.toml"))
     assert code == 2 and out == "" and "--log" in err

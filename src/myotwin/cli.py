@@ -91,7 +91,7 @@ def build_app(lang: Lang) -> typer.Typer:
         person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
         program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
         template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
-        log: Annotated[Path | None, typer.Option("--log", help=t("log_opt", lang))] = None,
+        log: Annotated[str | None, typer.Option("--log", help=t("log_opt_stored", lang))] = None,
         years: Annotated[float, typer.Option(help=t("years_opt", lang))] = 10.0,
         draws: Annotated[int, typer.Option(help=t("draws_opt", lang))] = 200,
         seed: Annotated[int, typer.Option(help=t("seed_opt", lang))] = 0,
@@ -103,11 +103,17 @@ def build_app(lang: Lang) -> typer.Typer:
         from myotwin.simulate import simulate
 
         try:
-            who = load_person(person) if person is not None else example_person()
-            if log is not None and (program is not None or template is not None):
-                raise InputError("--log excludes --program and --template: give one")
-            history = load_training_log(log) if log is not None else None
-            prog = None if history is not None else _resolve_program(program, template)
+            history, profile = _resolve_log(log, db, lang) if log is not None else (None, None)
+            if person is not None:
+                who = load_person(person)
+            else:
+                who = Person.model_validate(profile) if profile else example_person()
+            if history is not None and program is None and template is None:
+                from myotwin.programs import recent_pattern
+
+                prog = recent_pattern(history)  # the log's recent weekly pattern goes on
+            else:
+                prog = _resolve_program(program, template)
             if not 1 <= draws <= 10000:
                 raise InputError(f"--draws: {draws} is out of range 1..10000")
             if not 0 < years <= 100:
@@ -129,7 +135,9 @@ def build_app(lang: Lang) -> typer.Typer:
             sys.stdout.write(simulate_csv(document))
         else:
             name = who.name or ("Voorbeeldpersoon" if lang == "nl" else "Example person")
-            label = prog.name if prog else (log.name if log else "-")
+            label = prog.name if prog else "-"
+            if log is not None:
+                label = f"{Path(log).name} → {label}" if prog else Path(log).name
             title = t("title", lang, person=name, program=label, draws=draws)
             print_simulate_table(document, title, lang)
 
@@ -262,7 +270,162 @@ def build_app(lang: Lang) -> typer.Typer:
         else:
             print_sources(listing, lang)
 
+    app.add_typer(_log_app(lang, LangOpt, TrialFormatOpt), name="log", help=t("log_help", lang))
     return app
+
+
+def _resolve_log(name: str, db: str | None, lang: Lang) -> tuple[Any, dict[str, Any] | None]:
+    """`--log NAME`: a TOML log file, else a stored log (and its person's stored profile)."""
+    if Path(name).is_file():
+        return load_training_log(name), None
+    from myotwin.logs.history import resolver, stored_sets, training_log
+    from myotwin.store import Store, StoreError
+
+    try:
+        with Store(db) as store:
+            sets = stored_sets(store, name) if name.strip() else []
+            history, skipped = training_log(sets, resolver(store))
+            profile = store.get_person(name) if sets else None
+    except (StoreError, ValueError) as exc:
+        raise InputError(f"--log: {exc}") from exc
+    if not sets:
+        raise InputError(f"--log: {name!r} is neither a file nor a stored training log")
+    if not history.sessions:
+        raise InputError(
+            f"--log: no set of the stored log {name!r} can be simulated "
+            "(map its exercise names with `myotwin log map`)"
+        )
+    if skipped:
+        sys.stderr.write(t("log_not_simulated", lang, n=skipped) + "\n")
+    return history, profile or None
+
+
+def _log_app(lang: Lang, LangOpt: Any, FormatOpt: Any) -> typer.Typer:
+    """`myotwin log import|show|map`: workout-app exports into the stored training log."""
+    from myotwin.logs.records import LogImportError
+
+    log_app = typer.Typer(help=t("log_help", lang), no_args_is_help=True, add_completion=False)
+    DbOpt = Annotated[str | None, typer.Option("--db", help=t("db_opt", lang))]
+    PersonOpt = Annotated[str, typer.Option("--person", help=t("log_person_opt", lang))]
+
+    class Unit(StrEnum):
+        kg = "kg"
+        lb = "lb"
+
+    @log_app.command("import", help=t("log_import_help", lang))
+    def import_cmd(
+        file: Annotated[Path | None, typer.Argument(help=t("log_file_arg", lang))] = None,
+        wger: Annotated[str | None, typer.Option("--wger", help=t("wger_opt", lang))] = None,
+        token: Annotated[
+            str | None, typer.Option("--token", envvar="WGER_TOKEN", help=t("token_opt", lang))
+        ] = None,
+        unit: Annotated[Unit | None, typer.Option("--unit", help=t("unit_opt", lang))] = None,
+        person: PersonOpt = "me",
+        fmt: FormatOpt = TrialFormat.table,
+        db: DbOpt = None,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.logs import read_file
+        from myotwin.logs.history import import_log
+        from myotwin.logs.wger import fetch_log
+        from myotwin.store import Store, StoreError
+
+        try:
+            if (file is None) == (wger is None):
+                raise LogImportError("give an export FILE or --wger URL (one of them)")
+            if wger is not None:
+                if not token:
+                    raise LogImportError("--wger needs --token (or WGER_TOKEN)")
+                parsed, label = fetch_log(wger, token), wger
+            else:
+                assert file is not None
+                parsed, label = read_file(file, unit.value if unit else None), file.name
+            with Store(db) as store:
+                summary = import_log(store, person, parsed, label)
+        except (InputError, StoreError, ValueError) as exc:
+            fail(str(exc))
+        for note in summary["notes"]:
+            sys.stderr.write(f"myotwin: {note}\n")
+        if fmt is TrialFormat.json:
+            sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+        else:
+            _print_log_summary(summary, lang)
+
+    @log_app.command("show", help=t("log_show_help", lang))
+    def show_cmd(
+        person: PersonOpt = "me",
+        fmt: FormatOpt = TrialFormat.table,
+        db: DbOpt = None,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.logs.history import show
+        from myotwin.store import Store, StoreError
+
+        try:
+            with Store(db) as store:
+                doc = show(store, person)
+        except (StoreError, ValueError) as exc:
+            fail(str(exc))
+        if fmt is TrialFormat.json:
+            sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+            return
+        if not doc["sets"] and not doc["exercises"]:
+            fail(t("log_empty", lang, person=person), 1)
+        _print_log_summary(doc, lang)
+        table = Table(box=None)
+        for col in ("log_exercises", "id", "log_sets", "log_reps"):
+            table.add_column(t(col, lang) if col != "id" else "id")
+        for row in doc["by_exercise"]:
+            table.add_row(
+                row["exercise"],
+                row["id"] or "–",
+                fmt_number(row["sets"], lang, 0),
+                fmt_number(row["reps"], lang, 0),
+            )
+        Console().print(table)
+
+    @log_app.command("map", help=t("log_map_help", lang))
+    def map_cmd(
+        name: Annotated[str, typer.Argument(help=t("map_name_arg", lang))],
+        exercise_id: Annotated[str, typer.Argument(help=t("map_id_arg", lang))],
+        db: DbOpt = None,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.logs.history import map_name
+        from myotwin.store import Store, StoreError
+
+        try:
+            with Store(db) as store:
+                map_name(store, name, exercise_id)
+        except (InputError, StoreError, ValueError) as exc:
+            fail(str(exc))
+        sys.stdout.write(t("log_mapped", lang, name=name, exercise=exercise_id) + "\n")
+
+    return log_app
+
+
+def _print_log_summary(doc: dict[str, Any], lang: Lang) -> None:
+    table = Table(box=None, show_header=False)
+    table.add_column()
+    table.add_column()
+    period = f"{doc['first']} – {doc['last']}" if doc["first"] else "–"
+    rows = [
+        ("log_source", doc["source"]),
+        ("log_sessions", fmt_number(doc["sessions"], lang, 0)),
+        ("log_sets", fmt_number(doc["sets"], lang, 0)),
+        ("log_reps", fmt_number(doc["reps"], lang, 0)),
+        ("log_volume", fmt_number(doc["volume_load_kg"], lang, 1)),
+        ("log_period", period),
+        ("log_exercises", ", ".join(doc["exercises"])),
+        ("log_unmapped", ", ".join(doc["unmapped"]) or "–"),
+    ]
+    if "added" in doc:
+        rows.append(("log_added", fmt_number(doc["added"], lang, 0)))
+    for key, value in rows:
+        table.add_row(t(key, lang), value)
+    Console(width=160).print(table)
+    if doc["unmapped"]:
+        Console(width=160).print(t("log_unmapped_hint", lang), markup=False)
 
 
 def _progress_factory(lang: Lang) -> Any:

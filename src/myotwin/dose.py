@@ -113,6 +113,8 @@ class Schedule:
     plans: tuple[SessionPlan, ...]
     progression: FloatArray
     adherence: float = 1.0
+    # Sessions before this day were logged (done by everyone); `adherence` applies from it on.
+    logged_until: int = 0
     _by_day: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -164,7 +166,7 @@ def done_mask(
     schedule: Schedule, day: int, stream: streams.UIntArray, persons: IntArray
 ) -> BoolArray:
     """Who did the session planned for `day`; each skips with probability 1 - adherence."""
-    if schedule.adherence >= 1.0:
+    if schedule.adherence >= 1.0 or day < schedule.logged_until:
         return np.ones(persons.shape, dtype=np.bool_)
     return streams.uniforms(stream, persons, day) < schedule.adherence
 

@@ -116,10 +116,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Built-in program by name (see `myotwin templates`).",
         "nl": "Ingebouwd programma op naam (zie `myotwin templates`).",
     },
-    "log_opt": {
-        "en": "Training log (TOML: [[sessions]] with date and exercises): simulate what was done.",
-        "nl": "Trainingslog (TOML: [[sessions]] met datum en oefeningen): reken met wat gedaan is.",
-    },
     "years_opt": {"en": "Years to project.", "nl": "Aantal jaren vooruit."},
     "draws_opt": {
         "en": "Uncertainty draws (parameters and personal response).",
@@ -170,6 +166,96 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "nl": "Bewaard als {name!r} (berekening {run}).",
     },
 }
+
+# --- workout-log import (`myotwin log ...`) --------------------------------------------------
+MESSAGES.update(
+    {
+        "log_help": {
+            "en": "Import workout logs (Strong, Hevy, FitNotes, Garmin FIT, wger) and show them.",
+            "nl": "Importeer trainingslogs (Strong, Hevy, FitNotes, Garmin FIT, wger) en toon ze.",
+        },
+        "log_import_help": {
+            "en": "Import a workout-app export (the app is detected from the file) or a wger "
+            "account into the stored training log.",
+            "nl": "Importeer een export van een trainingsapp (de app wordt uit het bestand "
+            "herkend) of een wger-account in de bewaarde trainingslog.",
+        },
+        "log_show_help": {
+            "en": "Summarise a person's stored training log.",
+            "nl": "Vat de bewaarde trainingslog van een persoon samen.",
+        },
+        "log_map_help": {
+            "en": "Map an exercise name from an app to a catalogue exercise id.",
+            "nl": "Koppel een oefeningsnaam uit een app aan een oefening uit de catalogus.",
+        },
+        "log_file_arg": {
+            "en": "Export file: Strong, Hevy or FitNotes CSV, or a Garmin FIT file.",
+            "nl": "Exportbestand: CSV van Strong, Hevy of FitNotes, of een Garmin FIT-bestand.",
+        },
+        "wger_opt": {
+            "en": "Import from a wger server instead of a file (e.g. https://wger.de).",
+            "nl": "Importeer van een wger-server in plaats van een bestand (bv. https://wger.de).",
+        },
+        "token_opt": {
+            "en": "wger API token (or the WGER_TOKEN environment variable).",
+            "nl": "wger-API-token (of de omgevingsvariabele WGER_TOKEN).",
+        },
+        "unit_opt": {
+            "en": "Weight unit of files that do not say (Strong's comma layout); default: "
+            "inferred from the weights.",
+            "nl": "Gewichtseenheid van bestanden die dat niet vermelden (Strongs "
+            "kommaformaat); standaard: afgeleid uit de gewichten.",
+        },
+        "log_person_opt": {
+            "en": "Whose log (a stored person's name; created if new).",
+            "nl": "Van wie de log is (naam van een bewaarde persoon; nieuw als die nog niet "
+            "bestaat).",
+        },
+        "map_name_arg": {
+            "en": "The exercise name as the app writes it.",
+            "nl": "De oefeningsnaam zoals de app die schrijft.",
+        },
+        "map_id_arg": {
+            "en": "Catalogue exercise id (see `myotwin exercises`).",
+            "nl": "Oefening-id uit de catalogus (zie `myotwin exercises`).",
+        },
+        "log_opt_stored": {
+            "en": "Training log: a TOML file ([[sessions]]) or the name of a stored log "
+            "(`myotwin log import --person NAME`). The simulation follows the log, then "
+            "--program/--template, else the log's recent weekly pattern.",
+            "nl": "Trainingslog: een TOML-bestand ([[sessions]]) of de naam van een bewaarde "
+            "log (`myotwin log import --person NAAM`). De berekening volgt de log, daarna "
+            "--program/--template, anders het recente weekpatroon van de log.",
+        },
+        "log_source": {"en": "Source", "nl": "Bron"},
+        "log_sessions": {"en": "Sessions", "nl": "Trainingen"},
+        "log_sets": {"en": "Working sets", "nl": "Werksets"},
+        "log_reps": {"en": "Repetitions", "nl": "Herhalingen"},
+        "log_volume": {"en": "Volume load (kg)", "nl": "Volume (kg)"},
+        "log_period": {"en": "Period", "nl": "Periode"},
+        "log_exercises": {"en": "Exercises", "nl": "Oefeningen"},
+        "log_unmapped": {"en": "Unmapped", "nl": "Niet gekoppeld"},
+        "log_added": {"en": "Newly stored sets", "nl": "Nieuw bewaarde sets"},
+        "log_unmapped_hint": {
+            "en": 'Unmapped names are kept; map them with: myotwin log map "NAME" EXERCISE_ID',
+            "nl": "Niet-gekoppelde namen blijven bewaard; koppel ze met: myotwin log map "
+            '"NAAM" OEFENING_ID',
+        },
+        "log_mapped": {
+            "en": "{name!r} now maps to {exercise}.",
+            "nl": "{name!r} is nu gekoppeld aan {exercise}.",
+        },
+        "log_empty": {
+            "en": "No stored training log for {person!r}.",
+            "nl": "Geen bewaarde trainingslog voor {person!r}.",
+        },
+        "log_not_simulated": {
+            "en": "{n} logged set(s) are not simulated (unmapped name, or no reps/seconds).",
+            "nl": "{n} gelogde set(s) worden niet meegerekend (niet gekoppeld, of zonder "
+            "herhalingen/seconden).",
+        },
+    }
+)
 
 
 def t(key: str, lang: Lang, **fields: object) -> str:

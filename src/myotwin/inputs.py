@@ -607,10 +607,14 @@ class Person(_Frozen):
 
 
 class LoggedSet(_Frozen):
-    """One performed set: `reps` and `kg` (None: body weight), or `minutes`; optional `rpe`."""
+    """One performed set: `reps` and `kg` (None: body weight), or `minutes`; optional `rpe`.
 
-    reps: Annotated[int, _between(1, 100)] | None = None
-    kg: Annotated[float, _between(0, 500)] | None = None
+    `kg` is the external load; negative is assistance (an assisted pull-up or dip machine),
+    taken off the share of body mass the exercise moves.
+    """
+
+    reps: Annotated[int, _between(1, 1000)] | None = None
+    kg: Annotated[float, _between(-500, 1000)] | None = None
     minutes: Annotated[float, _between(0, 240, lo_open=True)] | None = None
     rpe: Annotated[float, _between(1, 10)] | None = None
 

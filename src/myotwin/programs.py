@@ -14,6 +14,7 @@ from myotwin.inputs import (
     SET_MINUTES,
     ExerciseEntry,
     InputError,
+    LoggedSet,
     Program,
     TrainingLog,
     weeks_to_days,
@@ -61,8 +62,76 @@ def schedule(program: Program | None, days: int) -> Schedule:
     )
 
 
-def log_schedule(log: TrainingLog, start: dt.date) -> Schedule:
-    """Logged sessions as a schedule whose day 0 is `start`; every logged session was done."""
+def log_schedule(
+    log: TrainingLog, start: dt.date, then: Program | None = None, days: int = 0
+) -> Schedule:
+    """Logged sessions as a schedule whose day 0 is `start`; every logged session was done.
+
+    With `then`, that program follows from the day after the last logged session until day
+    `days` (its adherence applies to its own sessions only).
+    """
+    logged = _logged_schedule(log, start)
+    if then is None or then.sessions_per_week == 0:
+        return logged
+    offset = int(logged.days.max()) + 1 if logged.days.size else 0
+    rest = schedule(then, max(days - offset, 0))
+    return Schedule(
+        np.concatenate([logged.days, rest.days + offset]),
+        logged.plans + rest.plans,
+        np.concatenate([logged.progression, rest.progression]),
+        rest.adherence,
+        logged_until=offset,
+    )
+
+
+def recent_pattern(log: TrainingLog, weeks: int = 4) -> Program | None:
+    """The log's recent weekly pattern as a program: its last `weeks` weeks (or fewer, for a
+    shorter log) averaged into sessions per week and a typical session.
+
+    Each exercise keeps its sets per session (rounded; one done in under half the sessions is
+    left out), its median repetitions and median load in kg (body weight when none is given,
+    or when it was assisted), or its mean minutes. None if the log is empty.
+    """
+    if not log.sessions:
+        return None
+    ordered = sorted(log.sessions, key=lambda s: s.date)
+    last = ordered[-1].date
+    window = min(7 * weeks, (last - ordered[0].date).days + 7)
+    recent = [s for s in ordered if (last - s.date).days < window]
+    per_week = min(len(recent) * 7.0 / window, 14.0)
+    sets_of: dict[str, list[LoggedSet]] = {}
+    for session in recent:
+        for ex in session.exercises:
+            sets_of.setdefault(ex.exercise, []).extend(ex.sets)
+    exercises = []
+    for exercise, done in sets_of.items():
+        if all(s.minutes is not None for s in done):
+            minutes = sum(s.minutes or 0.0 for s in done) / len(recent)
+            exercises.append({"exercise": exercise, "minutes": min(max(minutes, 1.0), 240.0)})
+            continue
+        strength = [s for s in done if s.reps is not None]
+        count = round(len(strength) / len(recent))
+        if count < 1:
+            continue
+        reps = int(np.median([s.reps for s in strength]))
+        loads = [s.kg for s in strength if s.kg is not None and s.kg > 0]
+        load: object = {"kg": min(float(np.median(loads)), 500.0)} if loads else "bodyweight"
+        exercises.append(
+            {
+                "exercise": exercise,
+                "sets": min(count, 20),
+                "reps": min(max(reps, 1), 100),
+                "load": load,
+            }
+        )
+    if not exercises:
+        return None
+    return Program.model_validate(
+        {"name": "log pattern", "sessions_per_week": per_week, "exercises": exercises}
+    )
+
+
+def _logged_schedule(log: TrainingLog, start: dt.date) -> Schedule:
     days: list[int] = []
     plans: list[SessionPlan] = []
     for session in sorted(log.sessions, key=lambda s: s.date):

@@ -80,6 +80,9 @@ def simulate(
 ) -> xr.Dataset:
     """Project `person` with `program` (or a logged history) and without; returns a Dataset.
 
+    With both `log` and `program`, the logged sessions come first (day 0 is `start`, default
+    the first logged date) and `program` continues after the last of them.
+
     Variables are outcomes with dims (scenario, draw, day); attrs carry units and inputs.
     """
     if not 1 <= draws <= 10000:
@@ -94,7 +97,7 @@ def simulate(
     reg = registry()
     persons = complete_anthropometry(person_arrays(person, draws), reg)
     trained = (
-        log_schedule(log, start or min(s.date for s in log.sessions))
+        log_schedule(log, start or min(s.date for s in log.sessions), program, days)
         if log is not None
         else schedule(program, days)
     )

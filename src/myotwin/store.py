@@ -51,6 +51,7 @@ ENV_VAR = "MYOTWIN_DATABASE_URL"
 NAME_MAX = 100  # longest person/program/source name; also the width of the name columns
 _KIND_MAX = 50
 _VERSION_MAX = 50
+_EXERCISE_NAME_MAX = 200
 
 
 class StoreError(Exception):
@@ -189,6 +190,17 @@ class _TrainingLog(_Base):
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
 
     person: Mapped[_Person] = relationship(back_populates="logs")
+
+
+class _ExerciseName(_Base):
+    """A user's mapping of a workout-app exercise name to a catalogue id (``log map``)."""
+
+    __tablename__ = "exercise_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(_EXERCISE_NAME_MAX), unique=True)
+    exercise_id: Mapped[str] = mapped_column(String(NAME_MAX))
+    created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
 
 
 class _Run(_Base):
@@ -403,6 +415,72 @@ class Store:
                 {"id": r.id, "source": r.source, "created_at": r.created_at, "data": r.data}
                 for r in rows
             ]
+
+    def add_log_entries(
+        self,
+        person: str,
+        source: str,
+        meta: Mapping[str, Any],
+        entries: list[Mapping[str, Any]],
+    ) -> tuple[int | None, int]:
+        """Store the `entries` not stored before, as one training log; (its id, how many).
+
+        Each entry is a dict with a unique string ``key``; an entry whose key any of the
+        person's logs already holds is left out, so importing the same file twice adds nothing
+        the second time (id None, 0). The log's data is ``{**meta, "entries": [...]}``. A person
+        not yet saved is created without data. One transaction: all of it or nothing.
+        """
+        person = _check_name("person name", person)
+        source = _check_name("log source", source)
+        clean = _check_json("log data", {**meta, "entries": list(entries)})
+        with self._transaction() as session:
+            owner = session.scalars(select(_Person).where(_Person.name == person)).one_or_none()
+            if owner is None:
+                owner = _Person(name=person, data={})
+                session.add(owner)
+                session.flush()  # assigns the id inside the transaction
+            known: set[str] = set()
+            for data in session.scalars(
+                select(_TrainingLog.data).where(_TrainingLog.person_id == owner.id)
+            ):
+                for entry in data.get("entries", ()) if isinstance(data, dict) else ():
+                    if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                        known.add(entry["key"])
+            fresh = []
+            for entry in clean["entries"]:
+                key = entry.get("key") if isinstance(entry, dict) else None
+                if not isinstance(key, str) or not key:
+                    raise ValueError("log data: every entry needs a non-empty string key")
+                if key not in known:
+                    known.add(key)
+                    fresh.append(entry)
+            if not fresh:
+                return None, 0
+            log = _TrainingLog(person=owner, source=source, data={**clean, "entries": fresh})
+            session.add(log)
+            session.flush()  # assigns the id inside the transaction
+            return log.id, len(fresh)
+
+    # --- exercise names -------------------------------------------------------------------
+
+    def map_exercise_name(self, name: str, exercise_id: str) -> None:
+        """Map a workout-app exercise name (as normalised by the caller) to a catalogue id."""
+        name = _check_name("exercise name", name, _EXERCISE_NAME_MAX)
+        exercise_id = _check_name("exercise id", exercise_id)
+        with self._transaction() as session:
+            row = session.scalars(
+                select(_ExerciseName).where(_ExerciseName.name == name)
+            ).one_or_none()
+            if row is None:
+                session.add(_ExerciseName(name=name, exercise_id=exercise_id))
+            else:
+                row.exercise_id = exercise_id
+
+    def exercise_names(self) -> dict[str, str]:
+        """Every mapped exercise name and its catalogue id."""
+        with self._transaction() as session:
+            rows = session.execute(select(_ExerciseName.name, _ExerciseName.exercise_id))
+            return {name: exercise_id for name, exercise_id in rows}
 
     # --- runs -----------------------------------------------------------------------------
 

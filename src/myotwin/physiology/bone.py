@@ -208,7 +208,8 @@ def _session_stimulus(s: State, dose: DoseDay, external_kg: FloatArray, p: Param
         if cycles == 0:
             continue
         external = external_kg[i] if external_kg.shape[0] > i else 0.0
-        relative = plan.body_mass_fraction[i] + external / s.body_mass
+        # Assistance (negative external load) can at most cancel the moved body mass.
+        relative = np.maximum(plan.body_mass_fraction[i] + external / s.body_mass, 0.0)
         for site, load in ((0, plan.spine_load[i]), (1, plan.hip_load[i])):
             strain = load * relative + impact[i]
             out[site] += done * cycles * strain**p.stress_exponent

@@ -284,7 +284,8 @@ def _session_impulses(
         else:
             external = value * dose.progression if kind == LoadKind.KG else 0.0
             capacity = one_rm(exercise, s, p) + body
-            f = np.minimum(1.0, (external + body) / np.maximum(capacity, 1e-9))
+            # Assistance (a negative external load) can at most cancel the moved body mass.
+            f = np.minimum(1.0, np.maximum(external + body, 0.0) / np.maximum(capacity, 1e-9))
             external_kg[i] = external
         reps_max = p.epley_reps * (1.0 / np.maximum(f, 1e-3) - 1.0)
         effort = np.exp(-np.maximum(reps_max - reps, 0.0) / p.rir_scale)

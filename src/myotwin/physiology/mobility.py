@@ -135,10 +135,13 @@ def _age(s: State) -> FloatArray:
     return s.age0 + s.day / DAYS_PER_YEAR
 
 
-def gait_speed(s: State, p: Params) -> FloatArray:
+def _untrained_gait_speed(s: State, p: Params) -> FloatArray:
     norm = np.where(s.female, p.gait_speed_female, p.gait_speed_male)
-    base = norm - p.gait_speed_age_slope * (_age(s) - p.reference_age)
-    return np.maximum(base, 0.0) * s.strength**p.gait_strength_exponent
+    return np.maximum(norm - p.gait_speed_age_slope * (_age(s) - p.reference_age), 0.0)
+
+
+def gait_speed(s: State, p: Params) -> FloatArray:
+    return _untrained_gait_speed(s, p) * s.strength**p.gait_strength_exponent
 
 
 def chair_rise_time(s: State, p: Params) -> FloatArray:
@@ -163,9 +166,9 @@ def _reference_rate(s: State, p: Params) -> FloatArray:
 def fall_rate(s: State, p: Params) -> FloatArray:
     """Expected falls per person-year today."""
     age_factor = np.exp(p.fall_age_coef * (_age(s) - p.fall_reference_age))
-    trained = p.balance_strength_coef * np.log(s.strength) + s.balance_gain
-    gait_change = gait_speed(s, p) - gait_speed(replace(s, strength=np.ones_like(s.strength)), p)
-    risk = np.exp(-p.fall_balance_coef * trained - p.fall_gait_coef * gait_change)
+    balance_gain = p.balance_strength_coef * np.log(s.strength) + s.balance_gain
+    gait_gain = _untrained_gait_speed(s, p) * (s.strength**p.gait_strength_exponent - 1.0)
+    risk = np.exp(-p.fall_balance_coef * balance_gain - p.fall_gait_coef * gait_gain)
     rate: FloatArray = p.fall_rate * age_factor * s.personal_rr * s.frailty * risk
     return rate
 

@@ -253,27 +253,37 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
 
     muscle_fat = p.lean_energy_density * d_muscle / p.fat_energy_density  # fat that built it
 
-    def rates(fat: FloatArray, other: FloatArray, w: float) -> tuple[FloatArray, FloatArray]:
-        """d(fat)/dt and d(other lean)/dt at fraction `w` of the day."""
+    # Within the day the energy left for storage is linear in fat and other lean:
+    # available = c(w) - a_fat * fat - a_other * other, with c holding everything else at
+    # fraction w of the day (the fast states interpolated between their start and end).
+    a_fat = p.fat_maintenance + s.activity
+    a_other = p.lean_maintenance + s.activity
+    fixed = (
+        (1.0 - p.tef_fraction) * intake
+        - (s.rmr0 + _muscle_price(age, p) * (muscle - s.muscle0) + s.elevation)
+        + p.fat_maintenance * s.fat0
+        - session
+        - p.lean_synthesis * d_muscle
+        - s.activity * (s.body_mass0 - s.fat0 + muscle - s.muscle0)
+        - carbs
+    )
+
+    def free_energy(w: float) -> FloatArray:
         adaptive = s.adaptive + w * (at_end - s.adaptive)
         ecf = s.ecf + w * (ecf_end - s.ecf)
         gly = s.glycogen + w * (gly_end - s.glycogen)
-        bw = _body_mass(s, p, fat, other, ecf, gly)
-        spent = (
-            _rmr(s, p, fat, other, adaptive, age)
-            + p.tef_fraction * intake
-            + s.activity * bw
-            + session
-            + p.lean_synthesis * d_muscle
-        )
-        stored_glycogen = carbs - s.glycogen_clearance * np.square(gly)
-        available = intake - spent - stored_glycogen
+        fluid = ecf + p.glycogen_water_factor * (gly - p.glycogen_baseline)
+        return fixed - adaptive - s.activity * fluid + s.glycogen_clearance * np.square(gly)
+
+    c = {w: free_energy(w) for w in (0.0, 0.5, 1.0)}
+    lean_cost = p.lean_energy_density + p.lean_synthesis
+    fat_cost = p.fat_energy_density + p.fat_synthesis
+
+    def rates(fat: FloatArray, other: FloatArray, w: float) -> tuple[FloatArray, FloatArray]:
+        """d(fat)/dt and d(other lean)/dt at fraction `w` of the day."""
+        available = c[w] - a_fat * fat - a_other * other
         forbes = fat / p.forbes_constant  # d(fat)/d(other lean) along Forbes' curve
-        d_other = available / (
-            p.lean_energy_density
-            + p.lean_synthesis
-            + (p.fat_energy_density + p.fat_synthesis) * forbes
-        )
+        d_other = available / (lean_cost + fat_cost * forbes)
         return d_other * forbes - muscle_fat, d_other
 
     f1, o1 = rates(s.fat, s.other_lean, 0.0)

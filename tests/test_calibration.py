@@ -30,3 +30,16 @@ def test_targets_read_their_values_from_the_trial_files() -> None:
         rows = _rows(shipped_trial(target.trial), target)
         assert [r.outcome for r in rows] == list(target.outcomes)
         assert registry()[target.parameter].calibrated
+
+
+def test_write_registry_adds_the_uncertainty_of_a_first_fit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from myotwin.calibration import Fit, Target, write_registry
+    from myotwin.evidence import Spread
+
+    path = tmp_path / "parameters.toml"
+    path.write_text('[m.a]\nvalue = 1.0\nunit = "kg"\ncitation = "x"\n\n[m.b]\nvalue = 2.0\n')
+    fit = Fit(Target("m.a", "t", ("o",)), 1.5, Spread("lognormal", cv=0.25), 1.0, 1.0)
+    write_registry([fit], path)
+    text = path.read_text()
+    assert 'value = 1.5\nuncertainty = { kind = "lognormal", cv = 0.2500 }\nunit = "kg"\n' in text
+    assert text.endswith("[m.b]\nvalue = 2.0\n")

@@ -28,10 +28,12 @@ def test_every_registry_parameter_is_used_by_a_model_or_the_input_layer() -> Non
         assert key in used or p.module == "anthropometry", f"{key} is not used by any model"
 
 
-def test_calibrated_parameters_cite_a_shipped_trial() -> None:
+def test_calibrated_parameters_cite_a_shipped_or_project_test_trial() -> None:
+    from myotwin.calibration import PROJECT_TRIALS
     from myotwin.trial.validate import shipped_trials
 
-    stems = {f.name.removesuffix(".toml") for f in shipped_trials()}
+    files = [*shipped_trials(), *PROJECT_TRIALS.glob("*.toml")]
+    stems = {f.name.removesuffix(".toml") for f in files}
     calibrated = [p for p in registry().parameters.values() if p.calibrated]
     assert calibrated
     for p in calibrated:

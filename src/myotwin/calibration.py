@@ -56,6 +56,8 @@ _MUSCLE: tuple[Target, ...] = (
     Target(
         "muscle.neural_ceiling_single_joint", "strength_older_adults", ("one_rm:knee_extension",)
     ),
+    # RMR rides on the muscle gained: after the hub.
+    Target("energy.post_session_rmr", "rmr_resistance_training", ("rmr",)),
 )
 _BONE_NATURAL: tuple[Target, ...] = (
     Target("bone.late_postmenopausal_rate", "natural_history_women", ("femoral_neck_bmd",)),
@@ -90,9 +92,17 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
+# Trial files of the project's own tests (not shipped in the package): calibration runs from a
+# checkout of the project, where they sit beside the package.
+PROJECT_TRIALS = Path(__file__).resolve().parents[2] / "tests" / "trials"
+
+
 def shipped_trial(stem: str) -> TrialSpec:
-    text = resources.files("myotwin.data").joinpath(f"trials/{stem}.toml").read_text("utf-8")
-    return load_trial(text)
+    """A calibration trial: shipped with the package, else one of the project's test trials."""
+    shipped = resources.files("myotwin.data").joinpath(f"trials/{stem}.toml")
+    if shipped.is_file():
+        return load_trial(shipped.read_text("utf-8"))
+    return load_trial(PROJECT_TRIALS / f"{stem}.toml")
 
 
 def _rows(spec: TrialSpec, target: Target) -> list[Published]:
@@ -137,7 +147,15 @@ def _per_participant(
     whose denominator is the spread of measured change."""
     arm_index = [a.name for a in spec.arms].index(arm)
     persons = complete_anthropometry(
-        draw_participants(spec.population, participants, 1, FIT_SEED, arm_index), reg
+        draw_participants(
+            spec.population,
+            participants,
+            1,
+            FIT_SEED,
+            arm_index,
+            spec.arms[arm_index].energy_balance,
+        ),
+        reg,
     )
     plan = schedule(spec.arms[arm_index], spec.days)
     block = Block(persons, plan, tuple(names), (0, spec.days), FIT_SEED, arm_index, central=True)

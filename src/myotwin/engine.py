@@ -107,14 +107,14 @@ class Simulation:
     def __init__(self, block: Block, reg: Registry, *, typical: bool = False) -> None:
         persons = block.persons
         self.models = order_organs(list(ORGANS.values()))
-        ctx = Context(persons, block.schedule, block.outcomes, reg, block.seed, block.group)
+        self.wanted = frozenset(r for m in self.models for r in m.reads)  # read by some organ
+        ctx = Context(
+            persons, block.schedule, block.outcomes, reg, block.seed, block.group, self.wanted
+        )
         draw = Draw(reg, block.seed, block.group, persons, central=block.central, typical=typical)
         self.params = {m.name: m.params(draw) for m in self.models}
         self.signals: Signals = {}
         self.states: dict[str, Any] = {}
-        self.wanted = frozenset(
-            r for m in self.models for r in m.reads
-        )  # signals read by some organ
         for m in self.models:
             self.states[m.name] = m.init(ctx, self.params[m.name], self.signals)
             self.signals.update(m.emit(self.states[m.name], self.params[m.name], self.wanted))

@@ -24,7 +24,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -43,6 +45,7 @@ __all__ = [
     "Distribution",
     "EnergyBalance",
     "ExerciseEntry",
+    "FixedIntake",
     "InputError",
     "Load",
     "LoadKind",
@@ -127,7 +130,11 @@ def _first_error(error: ValidationError) -> tuple[str, str]:
     errors = error.errors()
     # An unknown key explains a "missing" one (a typo), so it is reported first.
     chosen = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc: tuple[Any, ...] = tuple(chosen["loc"])
+    loc: tuple[Any, ...] = tuple(
+        part
+        for i, part in enumerate(chosen["loc"])
+        if not (part in _UNION_TAGS and i > 0 and chosen["loc"][i - 1] == "energy_balance")
+    )
     ctx = chosen.get("ctx") or {}
     if chosen["type"] == _INPUT_TYPE:
         loc += tuple(ctx.get("subpath", ()))
@@ -457,6 +464,30 @@ class EnergyBalance(_Frozen):
 STABLE = EnergyBalance(deficit_kcal_per_day=0.0)
 
 
+class FixedIntake(_Frozen):
+    """A fixed daily energy intake, whatever the body needs (a person file, the Python API and
+    `simulate`; not a trial key: TRIAL-SPEC's intake follows maintenance)."""
+
+    intake_kcal_per_day: Annotated[float, _between(500, 8000)]
+
+
+def _intake_kind(value: Any) -> str:
+    fixed = isinstance(value, FixedIntake) or (
+        isinstance(value, Mapping) and "intake_kcal_per_day" in value
+    )
+    return "fixed" if fixed else "balance"
+
+
+# A person's intake: TRIAL-SPEC's forms or a fixed intake. The tags only pick the form; they
+# are left out of error key paths.
+Intake = Annotated[
+    Annotated[FixedIntake, Tag("fixed")]
+    | Annotated[EnergyBalance, BeforeValidator(EnergyBalance.parse), Tag("balance")],
+    Discriminator(_intake_kind),
+]
+_UNION_TAGS = ("fixed", "balance")
+
+
 class Progression(_Frozen):
     """Load progression of a program file: the load rises this many percent per week."""
 
@@ -559,7 +590,7 @@ class Person(_Frozen):
     cognition: Literal["normal", "mci"] = "normal"
     fell_last_year: bool = False
     prior_fracture: bool = False
-    energy_balance: Annotated[EnergyBalance, BeforeValidator(EnergyBalance.parse)] = STABLE
+    energy_balance: Intake = STABLE
 
     @model_validator(mode="before")
     @classmethod

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from myotwin.evidence import Registry
-from myotwin.inputs import Person
+from myotwin.inputs import EnergyBalance, FixedIntake, Person
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -46,6 +46,10 @@ class Persons:
     mci: BoolArray
     fell_last_year: BoolArray
     prior_fracture: BoolArray
+    # Energy intake (TRIAL-SPEC "Energy balance"): maintenance minus `intake_deficit_kcal`,
+    # or `intake_fixed_kcal` every day where that is not NaN (a person's fixed intake).
+    intake_deficit_kcal: FloatArray
+    intake_fixed_kcal: FloatArray
     bmd: dict[str, FloatArray] = field(default_factory=dict)  # site -> g/cm2, NaN unknown
     t_score: dict[str, FloatArray] = field(default_factory=dict)  # site -> SD, NaN unknown
 
@@ -73,8 +77,23 @@ class Persons:
             mci=false.copy(),
             fell_last_year=false.copy(),
             prior_fracture=false.copy(),
+            intake_deficit_kcal=np.zeros(n),
+            intake_fixed_kcal=_nan(n),
             bmd={s: _nan(n) for s in SITES},
             t_score={s: _nan(n) for s in SITES},
+        )
+
+    def with_intake(self, intake: EnergyBalance | FixedIntake) -> Persons:
+        """Everyone on `intake`: maintenance minus a deficit, or a fixed daily intake."""
+        n = self.n
+        if isinstance(intake, FixedIntake):
+            return self.replace(
+                intake_deficit_kcal=np.zeros(n),
+                intake_fixed_kcal=np.full(n, intake.intake_kcal_per_day),
+            )
+        return self.replace(
+            intake_deficit_kcal=np.full(n, intake.deficit_kcal_per_day),
+            intake_fixed_kcal=_nan(n),
         )
 
     def replace(self, **changes: object) -> Persons:
@@ -130,7 +149,7 @@ def person_arrays(person: Person, n: int) -> Persons:
     full = np.full
     female = person.sex == "female"
     post = person.menopause == "post" if person.menopause else False
-    return p.replace(
+    return p.with_intake(person.energy_balance).replace(
         replicate=np.arange(n, dtype=np.int64),
         age_years=full(n, person.age_years),
         female=full(n, female),

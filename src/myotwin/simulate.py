@@ -102,9 +102,15 @@ def simulate(
         else schedule(program, days)
     )
     record = _record_days(days)
+    # A program's own energy balance (a diet that goes with it) applies to its scenario only.
+    on_program = (
+        persons.with_intake(program.energy_balance)
+        if program is not None and program.energy_balance is not None
+        else persons
+    )
     blocks = [
-        Block(persons.take(slice(i, i + DRAWS_PER_BLOCK)), plan, names, record, seed, group=0)
-        for plan in (trained, schedule(None, days))
+        Block(who.take(slice(i, i + DRAWS_PER_BLOCK)), plan, names, record, seed, group=0)
+        for who, plan in ((on_program, trained), (persons, schedule(None, days)))
         for i in range(0, draws, DRAWS_PER_BLOCK)
     ]
     results = (executor or SerialExecutor()).map(run_block, blocks, progress)

@@ -7,23 +7,30 @@ from typing import Any
 from myotwin.evidence import registry
 from myotwin.outcomes import ONE_RM_PREFIX, lookup
 from myotwin.physiology import ORGANS, reporting_organ
+from myotwin.physiology.base import OrganModel
 
 
 def sources(outcomes: tuple[str, ...] = ()) -> dict[str, Any]:
     """Parameters (with unit, uncertainty, certainty, citation) and the references they cite.
 
-    With `outcomes`, only the organs that report them and those outcomes' measurement errors;
-    otherwise every organ model of this version.
+    With `outcomes`, only the organs that report them, the organs whose signals those read
+    (lean mass rests on the hub's muscle), and those outcomes' measurement errors; otherwise
+    every organ model of this version.
     """
     reg = registry()
-    organs = []
+    organs: list[OrganModel[Any, Any]] = []
     for name in outcomes:
         lookup(name)
         organ = reporting_organ(name)
         if organ is None:
             raise ValueError(f"{name}: not modelled in this version, so it rests on no parameter")
-        if organ not in organs:
-            organs.append(organ)
+        pending = [organ]
+        while pending:
+            current = pending.pop()
+            if current in organs:
+                continue
+            organs.append(current)
+            pending += [o for o in ORGANS.values() if set(o.writes) & set(current.reads)]
     if not outcomes:
         organs = list(ORGANS.values())
     keys = [k for organ in organs for k in organ.parameter_keys]

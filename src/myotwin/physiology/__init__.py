@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from myotwin.physiology import bone, brain, hormones, mobility, muscle
+from myotwin.physiology import bone, brain, energy, hormones, mobility, muscle
 from myotwin.physiology.base import OrganModel
 
 ORGANS: dict[str, OrganModel[Any, Any]] = {
@@ -13,6 +13,7 @@ ORGANS: dict[str, OrganModel[Any, Any]] = {
     brain.MODEL.name: brain.MODEL,
     hormones.MODEL.name: hormones.MODEL,
     mobility.MODEL.name: mobility.MODEL,
+    energy.MODEL.name: energy.MODEL,
 }
 
 

@@ -72,7 +72,8 @@ def used_parameters(module: str, cls: type[Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class Context:
-    """What an organ may know at init: who, what training, which outcomes are wanted."""
+    """What an organ may know at init: who, what training, which outcomes and signals are
+    wanted (an organ whose outputs nobody wants may skip its daily work)."""
 
     persons: Persons
     schedule: Schedule
@@ -80,6 +81,7 @@ class Context:
     registry: Registry
     seed: int = 0  # with `group`, keys the organ's own random events (Draw has the same pair)
     group: int = 0
+    signals: frozenset[str] = frozenset()  # signals some organ reads
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,6 @@ class State:
     female: np.ndarray
     body_mass0: FloatArray
     sm_base0: FloatArray
-    other_lean: FloatArray  # lean soft tissue that is not skeletal muscle, held at baseline
     strength0: FloatArray  # kg of 1RM per unit catalogue reference, this person at baseline
     pattern_row: tuple[int, ...]  # row of each catalogue pattern in `neural`, -1 when inactive
     neural_ceiling: FloatArray  # (active patterns, 1 or n)
@@ -190,7 +189,6 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         female=female,
         body_mass0=persons.weight_kg,
         sm_base0=sm_base0,
-        other_lean=lean - sm_now,
         strength0=strength0,
         pattern_row=tuple(row),
         neural_ceiling=ceiling,
@@ -392,8 +390,6 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
 def outcome(name: str, s: State, p: Params) -> FloatArray:
     if name == "skeletal_muscle_mass":
         return skeletal_muscle_mass(s, p)
-    if name == "lean_mass":
-        return skeletal_muscle_mass(s, p) + s.other_lean
     if name == "myokine_signal":
         return myokine_signal(s, p)
     if name.startswith(ONE_RM_PREFIX):
@@ -402,9 +398,7 @@ def outcome(name: str, s: State, p: Params) -> FloatArray:
 
 
 def reports(name: str) -> bool:
-    return name in ("skeletal_muscle_mass", "lean_mass", "myokine_signal") or name.startswith(
-        ONE_RM_PREFIX
-    )
+    return name in ("skeletal_muscle_mass", "myokine_signal") or name.startswith(ONE_RM_PREFIX)
 
 
 MODEL: OrganModel[Params, State] = OrganModel(
@@ -425,7 +419,6 @@ MODEL: OrganModel[Params, State] = OrganModel(
     outcome=outcome,
     effect_parameters={
         "skeletal_muscle_mass": ("muscle.hypertrophy_rate",),
-        "lean_mass": ("muscle.hypertrophy_rate",),
         "myokine_signal": ("muscle.myokine_gain",),
     },
 )

@@ -16,7 +16,7 @@ import numpy as np
 
 from myotwin.engine import Block, Executor, SerialExecutor, modelled, run_block
 from myotwin.evidence import Registry, registry
-from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS, Distribution
+from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS, Distribution, EnergyBalance
 from myotwin.outcomes import ONE_RM_PREFIX, lookup
 from myotwin.persons import DIABETES, SITES, Persons, complete_anthropometry
 from myotwin.programs import schedule
@@ -75,9 +75,17 @@ def _draw(dist: Distribution | None, keys: np.ndarray, ids: np.ndarray, n: int) 
 
 
 def draw_participants(
-    pop: PopulationSpec, n: int, replicates: int, seed: int, group: int
+    pop: PopulationSpec,
+    n: int,
+    replicates: int,
+    seed: int,
+    group: int,
+    energy_balance: EnergyBalance | None = None,
 ) -> Persons:
-    """R x n participants of one arm (replicate-major), drawn from the population keys."""
+    """R x n participants of one arm (replicate-major), drawn from the population keys.
+
+    Their intake follows `energy_balance`, the arm's override, else the population's.
+    """
     total = replicates * n
     rep = np.repeat(np.arange(replicates, dtype=np.int64), n)
     ids = np.tile(np.arange(n, dtype=np.int64), replicates)
@@ -107,7 +115,7 @@ def draw_participants(
         post = years_since >= 0
     years_since = np.where(female, years_since, np.nan)
 
-    p = Persons.blank(total)
+    p = Persons.blank(total).with_intake(energy_balance or pop.energy_balance)
     return p.replace(
         ids=ids,
         replicate=rep,
@@ -179,7 +187,12 @@ def run_trial(
     years = spec.days / DAYS_PER_YEAR
 
     participants = [
-        complete_anthropometry(draw_participants(spec.population, n, reps, spec.seed, group), reg)
+        complete_anthropometry(
+            draw_participants(
+                spec.population, n, reps, spec.seed, group, spec.arms[group].energy_balance
+            ),
+            reg,
+        )
         for group in range(len(spec.arms))
     ]
     blocks: list[Block] = []

@@ -440,8 +440,9 @@ class ExerciseEntry(_Frozen):
             if self.minutes is None:
                 raise _fail(f"required key is missing: {name} is a duration exercise", "minutes")
             if self.rest_seconds is not None:
-                raise _fail(f"{name} is a duration exercise: it has no sets to rest between",
-                            "rest_seconds")
+                raise _fail(
+                    f"{name} is a duration exercise: it has no sets to rest between", "rest_seconds"
+                )
             return self
         if self.minutes is not None:
             raise _fail(f"{name} takes sets, reps and load, not minutes", "minutes")
@@ -534,7 +535,9 @@ class Program(_Frozen):
             return self.minutes_per_session
         return float(
             sum(
-                e.minutes if e.minutes is not None else set_minutes(self.rest_for(e)) * (e.sets or 0)
+                e.minutes
+                if e.minutes is not None
+                else set_minutes(self.rest_for(e)) * (e.sets or 0)
                 for e in self.exercises
             )
         )

@@ -12,7 +12,7 @@ from myotwin import physiology
 from myotwin.cli import main
 from myotwin.engine import Block, run_block
 from myotwin.evidence import registry
-from myotwin.inputs import Person, Program
+from myotwin.inputs import DEFAULT_REST_SECONDS, Person, Program
 from myotwin.persons import complete_anthropometry, person_arrays
 from myotwin.programs import schedule, template
 from myotwin.session import session_curves
@@ -24,11 +24,46 @@ WOMAN = Person(age_years=22, sex="female", height_cm=166, weight_kg=62)
 def program(
     sets: int = 3,
     exercises: tuple[str, ...] = ("back_squat", "leg_press", "bench_press", "seated_row"),
+    **extra: object,
 ) -> Program:
     entries = [
         dict(exercise=e, sets=sets, reps=10, load={"one_rm_fraction": 0.75}) for e in exercises
     ]
-    return Program.model_validate(dict(sessions_per_week=3, exercises=entries))
+    return Program.model_validate(dict(sessions_per_week=3, exercises=entries, **extra))
+
+
+def peaks(rest_seconds: float) -> dict[str, float]:
+    """Each hormone's rise above its pre-session level (a grid that hits the session's end)."""
+    c = session_curves(MAN, program(rest_seconds=rest_seconds), every_min=0.5)
+    return {name: float(v.max() - v[0]) for name, v in c.values.items()}
+
+
+def test_shorter_rests_raise_gh_and_less_so_cortisol_at_the_same_volume() -> None:
+    short, default, long = (peaks(r) for r in (60, 90, 180))
+    assert short["growth_hormone"] > default["growth_hormone"] > long["growth_hormone"]
+    assert short["cortisol"] > default["cortisol"] > long["cortisol"]
+    gh_ratio = short["growth_hormone"] / long["growth_hormone"]
+    cortisol_ratio = short["cortisol"] / long["cortisol"]
+    assert gh_ratio > cortisol_ratio > 1.0  # GH depends more on rest (Kraemer 1990)
+    for name in ("testosterone", "il6"):  # no rest effect at the same work
+        assert short[name] == pytest.approx(long[name])
+
+
+def test_absent_rest_is_the_default_rest_and_outside_the_studied_range_is_flat() -> None:
+    absent = session_curves(MAN, program())
+    explicit = session_curves(MAN, program(rest_seconds=DEFAULT_REST_SECONDS))
+    for name in absent.values:
+        np.testing.assert_array_equal(absent.values[name], explicit.values[name])
+    assert absent.session_minutes == explicit.session_minutes
+    # Beyond 300 s (the longest studied rest) the amplitude stops falling.
+    a, b = (peaks(r) for r in (300, 600))
+    assert a["growth_hormone"] == pytest.approx(b["growth_hormone"])
+
+
+def test_longer_rests_make_longer_sessions() -> None:
+    assert program(rest_seconds=180).session_minutes > program().session_minutes
+    c = session_curves(MAN, program(rest_seconds=180))
+    assert c.session_minutes == program(rest_seconds=180).session_minutes
 
 
 def test_gh_is_back_near_rest_within_an_hour_and_il6_later() -> None:

@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from myotwin.inputs import (
+    DEFAULT_REST_SECONDS,
     MENOPAUSE_DEFAULT_AGE_YEARS,
     STABLE,
     EnergyBalance,
@@ -22,6 +23,7 @@ from myotwin.inputs import (
     load_program,
     load_training_log,
     parse_input,
+    set_minutes,
     validation_error_line,
     weeks_to_days,
 )
@@ -283,6 +285,17 @@ def test_minutes_per_session_overrides_the_default() -> None:
     assert parse_input(Program, data).session_minutes == 45
 
 
+def test_rest_between_sets_sets_the_session_length() -> None:
+    program = parse_input(Program, _program())
+    assert program.session_minutes == 3 * 2.0 + 20  # 90 s rest by default: 2 minutes a set
+    assert program.rest_for(program.exercises[0]) == DEFAULT_REST_SECONDS
+    short = parse_input(Program, _program(rest_seconds=30))
+    assert short.session_minutes == 3 * (0.5 + 0.5) + 20
+    own = parse_input(Program, _entry(0, rest_seconds=180) | {"rest_seconds": 30})
+    assert own.rest_for(own.exercises[0]) == 180  # the exercise's own rest wins
+    assert own.session_minutes == 3 * set_minutes(180) + 20 == 3 * 3.5 + 20
+
+
 def test_load_rpe_and_rir() -> None:
     data = {
         "sessions_per_week": 1,
@@ -354,6 +367,13 @@ def _entry(index: int, **changes: Any) -> dict[str, Any]:
         (_entry(0, minutes=5), 'exercises.0.minutes: "deadlift" takes sets, reps and load'),
         (_entry(1, reps=5), 'exercises.1.reps: "tai_chi" is a duration exercise'),
         (_entry(1, minutes=0.5), "exercises.1.minutes: 0.5 is out of range 1..240"),
+        (_program(rest_seconds=10), "rest_seconds: 10 is out of range 15..600"),
+        (_entry(0, rest_seconds=601), "exercises.0.rest_seconds: 601 is out of range 15..600"),
+        (_entry(0, rest_seconds="long"), 'exercises.0.rest_seconds: "long" is not a number'),
+        (
+            _entry(1, rest_seconds=60),
+            'exercises.1.rest_seconds: "tai_chi" is a duration exercise: it has no sets',
+        ),
     ],
 )
 def test_program_bad_field(data: dict[str, Any], message: str) -> None:

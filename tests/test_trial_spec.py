@@ -265,6 +265,13 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
     ("unknown_arm_key", _set("arms.0.intensity", 1), "arms.0.intensity", "unknown key"),
     ("arm_weeks", _set("arms.0.weeks", 12), "arms.0.weeks", "unknown key"),
     ("arm_progression", _set("arms.0.progression", {}), "arms.0.progression", "unknown key"),
+    ("arm_rest", _set("arms.0.rest_seconds", 60), "arms.0.rest_seconds", "unknown key"),
+    (
+        "exercise_rest",
+        _set("arms.0.exercises.0.rest_seconds", 60),
+        "arms.0.exercises.0.rest_seconds",
+        "unknown key",
+    ),
     (
         "unknown_distribution_key",
         _set("population.age_years.median", 60),

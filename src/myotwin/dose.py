@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from myotwin import streams
 from myotwin.catalogue import CATALOGUE, PATTERNS, REGIONS
+from myotwin.inputs import DEFAULT_REST_SECONDS
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -45,6 +46,7 @@ class Entry:
     load_kind: LoadKind = LoadKind.NONE
     load_value: float = 0.0
     minutes: float = 0.0
+    rest_seconds: float = DEFAULT_REST_SECONDS  # between sets (strength entries)
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +64,7 @@ class SessionPlan:
     load_kind: IntArray = field(init=False)
     load_value: FloatArray = field(init=False)
     duration_minutes: FloatArray = field(init=False)
+    rest_seconds: FloatArray = field(init=False)
     spine_load: FloatArray = field(init=False)
     hip_load: FloatArray = field(init=False)
     impact: FloatArray = field(init=False)
@@ -84,6 +87,7 @@ class SessionPlan:
         put("load_kind", (int(e.load_kind) for e in self.entries), np.int64)
         put("load_value", (e.load_value for e in self.entries), np.float64)
         put("duration_minutes", (e.minutes for e in self.entries), np.float64)
+        put("rest_seconds", (e.rest_seconds for e in self.entries), np.float64)
         put("spine_load", (x.spine_load for x in exercises), np.float64)
         put("hip_load", (x.hip_load for x in exercises), np.float64)
         put("impact", (x.impact for x in exercises), np.float64)
@@ -94,6 +98,14 @@ class SessionPlan:
     @property
     def strength(self) -> BoolArray:
         return self.load_kind != LoadKind.NONE
+
+    @property
+    def mean_rest_seconds(self) -> float:
+        """Rest between sets averaged over the session's strength sets (default: none)."""
+        sets = np.where(self.strength, self.sets, 0.0)
+        if not sets.sum() > 0:
+            return DEFAULT_REST_SECONDS
+        return float(np.sum(sets * self.rest_seconds) / sets.sum())
 
     @property
     def balance_minutes(self) -> float:

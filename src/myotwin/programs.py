@@ -11,6 +11,7 @@ import numpy as np
 
 from myotwin.dose import Entry, LoadKind, Schedule, SessionPlan, program_schedule
 from myotwin.inputs import (
+    DEFAULT_REST_SECONDS,
     SET_MINUTES,
     ExerciseEntry,
     InputError,
@@ -29,7 +30,7 @@ _LOAD_KINDS = {
 }
 
 
-def entry(e: ExerciseEntry) -> Entry:
+def entry(e: ExerciseEntry, rest_seconds: float = DEFAULT_REST_SECONDS) -> Entry:
     if e.minutes is not None:
         return Entry(e.exercise, minutes=e.minutes)
     assert e.sets is not None and e.reps is not None and e.load is not None
@@ -39,11 +40,12 @@ def entry(e: ExerciseEntry) -> Entry:
         reps=e.reps,
         load_kind=_LOAD_KINDS[e.load.kind],
         load_value=float(e.load.value or 0.0),
+        rest_seconds=rest_seconds,
     )
 
 
 def session_plan(program: Program) -> SessionPlan:
-    entries = tuple(entry(e) for e in program.exercises)
+    entries = tuple(entry(e, program.rest_for(e)) for e in program.exercises)
     return SessionPlan(entries, float(program.session_minutes))
 
 

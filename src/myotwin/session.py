@@ -46,7 +46,8 @@ def session_curves(
     session_min = plan.plans[0].minutes
     minutes = np.arange(0.0, until_min + every_min / 2, every_min)
     at_session = hormones.State(state.female, state.age0, day=first)
-    curves = hormones.curves(at_session, sim.params["hormones"], work, session_min, minutes)
+    rest_s = plan.plans[0].mean_rest_seconds
+    curves = hormones.curves(at_session, sim.params["hormones"], work, session_min, minutes, rest_s)
     return SessionCurves(
         minutes=minutes,
         session_minutes=session_min,

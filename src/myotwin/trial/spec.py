@@ -4,9 +4,10 @@
 contract raises `TrialSpecError`, whose message is one line naming the offending key (dotted
 path such as ``arms.0.exercises.1.exercise`` or ``published.2.statistic``) and why.
 
-Decision: a trial arm is a `Program` without `weeks` and `progression`. The trial's `weeks` is
-the only duration (`train_weeks` may end training earlier), and progression is not part of the
-contract, so either key in an ``[[arms]]`` table is an unknown key.
+Decision: a trial arm is a `Program` without `weeks`, `progression` and `rest_seconds`. The
+trial's `weeks` is the only duration (`train_weeks` may end training earlier), and progression
+and rest intervals are not part of the contract, so these keys in an ``[[arms]]`` table (or, for
+`rest_seconds`, in its exercises) are unknown keys.
 """
 
 from __future__ import annotations
@@ -261,6 +262,7 @@ def _check_outcomes(names: list[str]) -> list[str]:
 _FILE_ONLY_ARM_KEYS = {
     "weeks": "a trial arm takes the trial's weeks; train_weeks ends training earlier",
     "progression": "not a trial arm key",
+    "rest_seconds": "not a trial arm key; program files only",
 }
 
 
@@ -274,6 +276,15 @@ def _check_arm_keys(arms: Any) -> Any:
                     given = getattr(arm, key) is not None
                 if given:
                     raise _fail(f"unknown key ({_FILE_ONLY_ARM_KEYS[key]})", i, key)
+            exercises = arm.exercises if isinstance(arm, Program) else None
+            if isinstance(arm, Mapping) and isinstance(arm.get("exercises"), list):
+                exercises = arm["exercises"]
+            for j, e in enumerate(exercises or ()):
+                if (isinstance(e, Mapping) and "rest_seconds" in e) or (
+                    getattr(e, "rest_seconds", None) is not None
+                ):
+                    reason = _FILE_ONLY_ARM_KEYS["rest_seconds"]
+                    raise _fail(f"unknown key ({reason})", i, "exercises", j, "rest_seconds")
     return arms
 
 

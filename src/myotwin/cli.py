@@ -73,6 +73,18 @@ def _resolve_program(program: Path | None, template: str | None) -> Program | No
     return builtin(template or "beginner_full_body")
 
 
+def _program_label(program: Program | None, log: Any, lang: Lang) -> str:
+    """What the reader sees as the program's name: a template's title, else its name."""
+    from myotwin.programs import templates
+
+    if log is not None:
+        return str(log.name)
+    if program is None:
+        return "-"
+    tpl = templates().get(program.name)
+    return tpl.title(lang) if tpl is not None else program.name
+
+
 def _when_label(day: int, years: float, lang: Lang) -> str:
     if day == 91:
         return t("months_3", lang)
@@ -140,6 +152,51 @@ def build_app(lang: Lang) -> typer.Typer:
                 label = f"{Path(log).name} → {label}" if prog else Path(log).name
             title = t("title", lang, person=name, program=label, draws=draws)
             print_simulate_table(document, title, lang)
+
+    @app.command("report", help=t("report_help", lang))
+    def report_cmd(
+        person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
+        program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
+        template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
+        log: Annotated[Path | None, typer.Option("--log", help=t("log_opt", lang))] = None,
+        years: Annotated[float, typer.Option(help=t("years_opt", lang))] = 10.0,
+        draws: Annotated[int, typer.Option(help=t("draws_opt", lang))] = 200,
+        seed: Annotated[int, typer.Option(help=t("seed_opt", lang))] = 0,
+        out: Annotated[Path, typer.Option("--out", help=t("out_opt", lang))] = Path(
+            "myotwin-report.html"
+        ),
+        report_lang: Annotated[
+            str, typer.Option("--lang", help=t("report_lang_opt", lang))
+        ] = "nl",
+    ) -> None:
+        from myotwin.report import report_html
+        from myotwin.simulate import block_count, simulate
+
+        try:
+            if report_lang not in LANGS:
+                raise InputError(f"--lang: {report_lang!r} is not one of nl, en")
+            who = load_person(person) if person is not None else example_person()
+            if log is not None and (program is not None or template is not None):
+                raise InputError("--log excludes --program and --template: give one")
+            history = load_training_log(log) if log is not None else None
+            prog = None if history is not None else _resolve_program(program, template)
+            if not 1 <= draws <= 10000:
+                raise InputError(f"--draws: {draws} is out of range 1..10000")
+            if not 0 < years <= 100:
+                raise InputError(f"--years: {years:g} is out of range (0, 100]")
+        except InputError as exc:
+            fail(str(exc))
+        page_lang: Lang = "en" if report_lang == "en" else "nl"
+        with _progress_factory(lang)(t("progress", lang), block_count(draws)) as advance:
+            ds = simulate(
+                who, prog, log=history, years=years, draws=draws, seed=seed, progress=advance
+            )
+        label = _program_label(prog, history, page_lang)
+        try:
+            out.write_text(report_html(ds, label, page_lang), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--out: {out}: {exc.strerror or exc}")
+        sys.stdout.write(t("report_written", lang, path=out.resolve()) + "\n")
 
     @app.command("templates", help=t("templates_help", lang))
     def templates_cmd(_lang: LangOpt = None) -> None:

@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import parse_decimal
 from bs4 import BeautifulSoup
 
+from _cli import run_cli
 from myotwin.cli import example_person
 from myotwin.outcomes import lookup
 from myotwin.programs import template
@@ -26,7 +27,6 @@ from myotwin.report import analyse, report_html
 from myotwin.report import content as C
 from myotwin.report.render import LOCALES, catalogue_path
 from myotwin.simulate import simulate, summarise
-from _cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADINGS = {
@@ -152,9 +152,7 @@ def test_table_numbers_equal_the_result(ds: xr.Dataset, pages: dict[str, str], l
             expected = [unit.value(float(np.mean(untrained)))]
         else:
             s = summarise(
-                {"training": trained, "no_training": untrained}.get(
-                    scenario, trained - untrained
-                )
+                {"training": trained, "no_training": untrained}.get(scenario, trained - untrained)
             )
             convert = unit.difference if scenario == "difference" else unit.value
             expected = [convert(s.mean), convert(s.lo95), convert(s.hi95)]
@@ -389,6 +387,7 @@ def test_report_renders_in_headless_chromium(
     page.write_text(pages[lang], encoding="utf-8")
     shot = screenshot_dir() / f"report-{lang}.png"
     shot.unlink(missing_ok=True)
+    uri = page.as_uri()
     common = [
         "chromium",
         "--headless",
@@ -402,8 +401,7 @@ def test_report_renders_in_headless_chromium(
         f"--user-data-dir={tmp_path / 'profile'}",
     ]
     subprocess.run(
-        [*common, "--hide-scrollbars", "--window-size=1100,7000", f"--screenshot={shot}"]
-        + [page.as_uri()],
+        [*common, "--hide-scrollbars", "--window-size=1100,7000", f"--screenshot={shot}", uri],
         check=True,
         capture_output=True,
         timeout=240,

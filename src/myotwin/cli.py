@@ -165,9 +165,7 @@ def build_app(lang: Lang) -> typer.Typer:
         out: Annotated[Path, typer.Option("--out", help=t("out_opt", lang))] = Path(
             "myotwin-report.html"
         ),
-        report_lang: Annotated[
-            str, typer.Option("--lang", help=t("report_lang_opt", lang))
-        ] = "nl",
+        report_lang: Annotated[str, typer.Option("--lang", help=t("report_lang_opt", lang))] = "nl",
     ) -> None:
         from myotwin.report import report_html
         from myotwin.simulate import block_count, simulate

@@ -284,10 +284,14 @@ MEANINGFUL: dict[str, Threshold] = {
         0.2, "absolute", N_("0.2 mmol/L: about the day-to-day variation of a fasting measurement.")
     ),
     "insulin_sensitivity": Threshold(
-        5.0, "relative", N_("5 %% of insulin sensitivity: below that it is within measurement noise.")
+        5.0,
+        "relative",
+        N_("5 %% of insulin sensitivity: below that it is within measurement noise."),
     ),
     "rmr": Threshold(
-        1.0, "relative", N_("1 %% of resting metabolism: below that it is within measurement noise.")
+        1.0,
+        "relative",
+        N_("1 %% of resting metabolism: below that it is within measurement noise."),
     ),
     "gait_speed": Threshold(
         0.05, "absolute", N_("0.05 m/s: the smallest change in walking speed that matters.")

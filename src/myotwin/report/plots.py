@@ -17,11 +17,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from myotwin.report.analysis import OutcomeResult  # noqa: E402
-from myotwin.report.content import DisplayUnit  # noqa: E402
+from myotwin.report.analysis import OutcomeResult
+from myotwin.report.content import DisplayUnit
 
 COLUMNS = 3
 STYLE = {

@@ -362,6 +362,22 @@ def test_cli_writes_the_report(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert page.html is not None and page.html["lang"] == "en"
 
 
+def test_cli_report_from_a_training_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    log = tmp_path / "mijn_log.toml"
+    log.write_text(
+        '[[sessions]]\ndate = 2026-01-05\n  [[sessions.exercises]]\n  exercise = "leg_press"\n'
+        "  sets = [{ reps = 10, kg = 60 }, { reps = 10, kg = 60 }]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    code, _out, err = run_cli(
+        capsys, "report", "--log", str(log), "--years", "1", "--draws", "4", "--out", str(out)
+    )
+    assert code == 0, err
+    page = soup(out.read_text("utf-8"))
+    assert "mijn_log.toml" in page.get_text() and page.find("td", attrs={"data-outcome": True})
+
+
 def test_cli_rejects_a_bad_language(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, stdout, err = run_cli(capsys, "report", "--lang", "fr", "--out", str(tmp_path / "r"))
     assert code == 2 and stdout == ""
@@ -401,7 +417,7 @@ def test_report_renders_in_headless_chromium(
         f"--user-data-dir={tmp_path / 'profile'}",
     ]
     subprocess.run(
-        [*common, "--hide-scrollbars", "--window-size=1100,7000", f"--screenshot={shot}", uri],
+        [*common, "--hide-scrollbars", "--window-size=1100,12000", f"--screenshot={shot}", uri],
         check=True,
         capture_output=True,
         timeout=240,

@@ -73,12 +73,12 @@ def _resolve_program(program: Path | None, template: str | None) -> Program | No
     return builtin(template or "beginner_full_body")
 
 
-def _program_label(program: Program | None, log: Any, lang: Lang) -> str:
+def _program_label(program: Program | None, log: Path | None, lang: Lang) -> str:
     """What the reader sees as the program's name: a template's title, else its name."""
     from myotwin.programs import templates
 
     if log is not None:
-        return str(log.name)
+        return log.name
     if program is None:
         return "-"
     tpl = templates().get(program.name)
@@ -189,7 +189,7 @@ def build_app(lang: Lang) -> typer.Typer:
             ds = simulate(
                 who, prog, log=history, years=years, draws=draws, seed=seed, progress=advance
             )
-        label = _program_label(prog, history, page_lang)
+        label = _program_label(prog, log, page_lang)
         try:
             out.write_text(report_html(ds, label, page_lang), encoding="utf-8")
         except OSError as exc:

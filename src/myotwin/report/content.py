@@ -267,10 +267,14 @@ MEANINGFUL: dict[str, Threshold] = {
     "total_hip_bmd": _BONE_YEAR,
     "lumbar_spine_bmd": _BONE_YEAR,
     "skeletal_muscle_mass": Threshold(
-        2.0, "relative", N_("2 %% of muscle mass: about two years of muscle loss after 60.")
+        2.0,
+        "relative",
+        N_("2 %% of muscle mass: two to three years of muscle loss at 75 (0.7 to 0.9 %% a year)."),
     ),
     "lean_mass": Threshold(
-        2.0, "relative", N_("2 %% of muscle mass: about two years of muscle loss after 60.")
+        2.0,
+        "relative",
+        N_("2 %% of muscle mass: two to three years of muscle loss at 75 (0.7 to 0.9 %% a year)."),
     ),
     "hba1c": Threshold(
         0.3,
@@ -308,7 +312,7 @@ MEANINGFUL: dict[str, Threshold] = {
     "hippocampal_volume": Threshold(
         0.5,
         "relative",
-        N_("0.5 %% of hippocampal volume: about one year of its loss in later life."),
+        N_("0.5 %% of hippocampal volume: a third of a year's loss at 73 (1.4 %% a year)."),
     ),
     "one_rm:*": Threshold(
         5.0, "relative", N_("5 %% of the 1RM: about the day-to-day variation of a maximal lift.")

@@ -295,6 +295,9 @@ def test_every_outcome_has_a_label_and_every_tested_outcome_a_threshold() -> Non
     assert tested <= set(C.MEANINGFUL)
     in_systems = {n for s in C.SYSTEMS for n in s.outcomes}
     assert tested <= in_systems
+    # Every outcome `simulate` can return has a section to appear in.
+    daily = {n for n, o in OUTCOMES.items() if o.kind != "peak"}
+    assert daily <= in_systems
 
 
 # --------------------------------------------------------------------------- catalogues

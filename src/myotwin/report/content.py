@@ -84,7 +84,15 @@ SYSTEMS: tuple[System, ...] = (
         "mobility",
         N_("Mobility and falls"),
         N_("Walking speed, rising from a chair, balance, and how often falls happen."),
-        ("gait_speed", "chair_rise_time", "balance", "falls", "fallers", "hip_fractures"),
+        (
+            "gait_speed",
+            "chair_rise_time",
+            "balance",
+            "falls",
+            "fallers",
+            "hip_fractures",
+            "major_fractures",
+        ),
     ),
     System(
         "brain",

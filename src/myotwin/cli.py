@@ -73,6 +73,51 @@ def _resolve_program(program: Path | None, template: str | None) -> Program | No
     return builtin(template or "beginner_full_body")
 
 
+def _resolve_run(
+    person: Path | None,
+    program: Path | None,
+    template: str | None,
+    log: str | None,
+    db: str | None,
+    years: float,
+    draws: int,
+    lang: Lang,
+) -> tuple[Person, Program | None, Any]:
+    """Who, what program and what logged history a `simulate` or `report` run is about."""
+    try:
+        history, profile = _resolve_log(log, db, lang) if log is not None else (None, None)
+        if person is not None:
+            who = load_person(person)
+        else:
+            who = Person.model_validate(profile) if profile else example_person()
+        if history is not None and program is None and template is None:
+            from myotwin.programs import recent_pattern
+
+            prog = recent_pattern(history)  # the log's recent weekly pattern goes on
+        else:
+            prog = _resolve_program(program, template)
+        if not 1 <= draws <= 10000:
+            raise InputError(f"--draws: {draws} is out of range 1..10000")
+        if not 0 < years <= 100:
+            raise InputError(f"--years: {years:g} is out of range (0, 100]")
+    except InputError as exc:
+        fail(str(exc))
+    return who, prog, history
+
+
+def _run_label(program: Program | None, log: str | None, lang: Lang, *, titles: bool) -> str:
+    """The program's name as people read it (`titles`: a template's title in `lang`)."""
+    from myotwin.programs import templates
+
+    label = program.name if program else "-"
+    tpl = templates().get(label) if titles and program is not None else None
+    if tpl is not None:
+        label = tpl.title(lang)
+    if log is not None:
+        label = f"{Path(log).name} → {label}" if program else Path(log).name
+    return label
+
+
 def _when_label(day: int, years: float, lang: Lang) -> str:
     if day == 91:
         return t("months_3", lang)
@@ -100,27 +145,9 @@ def build_app(lang: Lang) -> typer.Typer:
         save: Annotated[str | None, typer.Option("--save", help=t("save_opt", lang))] = None,
         _lang: LangOpt = None,
     ) -> None:
-        from myotwin.simulate import simulate
+        from myotwin.simulate import block_count, simulate
 
-        try:
-            history, profile = _resolve_log(log, db, lang) if log is not None else (None, None)
-            if person is not None:
-                who = load_person(person)
-            else:
-                who = Person.model_validate(profile) if profile else example_person()
-            if history is not None and program is None and template is None:
-                from myotwin.programs import recent_pattern
-
-                prog = recent_pattern(history)  # the log's recent weekly pattern goes on
-            else:
-                prog = _resolve_program(program, template)
-            if not 1 <= draws <= 10000:
-                raise InputError(f"--draws: {draws} is out of range 1..10000")
-            if not 0 < years <= 100:
-                raise InputError(f"--years: {years:g} is out of range (0, 100]")
-        except InputError as exc:
-            fail(str(exc))
-        from myotwin.simulate import block_count
+        who, prog, history = _resolve_run(person, program, template, log, db, years, draws, lang)
 
         with _progress_factory(lang)(t("progress", lang), block_count(draws)) as advance:
             ds = simulate(
@@ -135,11 +162,42 @@ def build_app(lang: Lang) -> typer.Typer:
             sys.stdout.write(simulate_csv(document))
         else:
             name = who.name or ("Voorbeeldpersoon" if lang == "nl" else "Example person")
-            label = prog.name if prog else "-"
-            if log is not None:
-                label = f"{Path(log).name} → {label}" if prog else Path(log).name
+            label = _run_label(prog, log, lang, titles=False)
             title = t("title", lang, person=name, program=label, draws=draws)
             print_simulate_table(document, title, lang)
+
+    @app.command("report", help=t("report_help", lang))
+    def report_cmd(
+        person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
+        program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
+        template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
+        log: Annotated[str | None, typer.Option("--log", help=t("log_opt_stored", lang))] = None,
+        years: Annotated[float, typer.Option(help=t("years_opt", lang))] = 10.0,
+        draws: Annotated[int, typer.Option(help=t("draws_opt", lang))] = 200,
+        seed: Annotated[int, typer.Option(help=t("seed_opt", lang))] = 0,
+        out: Annotated[Path, typer.Option("--out", help=t("out_opt", lang))] = Path(
+            "myotwin-report.html"
+        ),
+        db: Annotated[str | None, typer.Option("--db", help=t("db_opt", lang))] = None,
+        report_lang: Annotated[str, typer.Option("--lang", help=t("report_lang_opt", lang))] = "nl",
+    ) -> None:
+        from myotwin.report import report_html
+        from myotwin.simulate import block_count, simulate
+
+        if report_lang not in LANGS:
+            fail(f"--lang: {report_lang!r} is not one of nl, en")
+        page_lang: Lang = "en" if report_lang == "en" else "nl"
+        who, prog, history = _resolve_run(person, program, template, log, db, years, draws, lang)
+        with _progress_factory(lang)(t("progress", lang), block_count(draws)) as advance:
+            ds = simulate(
+                who, prog, log=history, years=years, draws=draws, seed=seed, progress=advance
+            )
+        html = report_html(ds, _run_label(prog, log, page_lang, titles=True), page_lang)
+        try:
+            out.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            fail(f"--out: {out}: {exc.strerror or exc}")
+        sys.stdout.write(t("report_written", lang, path=out.resolve()) + "\n")
 
     @app.command("templates", help=t("templates_help", lang))
     def templates_cmd(_lang: LangOpt = None) -> None:

@@ -165,6 +165,24 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Saved as {name!r} (run {run}).",
         "nl": "Bewaard als {name!r} (berekening {run}).",
     },
+    # myotwin report (the page itself is translated through the gettext catalogue)
+    "report_help": {
+        "en": "Write a personal HTML report (with vs without training, plots, claim check).",
+        "nl": "Schrijf een persoonlijk HTML-rapport (met en zonder training, grafieken, "
+        "claimcheck).",
+    },
+    "report_lang_opt": {
+        "en": "Language of the report (nl or en); default nl.",
+        "nl": "Taal van het rapport (nl of en); standaard nl.",
+    },
+    "out_opt": {
+        "en": "Where to write the report (HTML).",
+        "nl": "Waar het rapport komt (HTML).",
+    },
+    "report_written": {
+        "en": "Report written to {path}",
+        "nl": "Rapport geschreven naar {path}",
+    },
 }
 
 # --- workout-log import (`myotwin log ...`) --------------------------------------------------

@@ -25,8 +25,8 @@ from myotwin.programs import log_schedule, schedule
 DAYS_PER_YEAR = 365.25
 SCENARIOS = ("training", "no_training")
 DEFAULT_OUTCOMES = ("skeletal_muscle_mass", "lean_mass", "myokine_signal")
-# Report points a person asks about: three months, one year, the horizon.
-KEY_DAYS = (91, 365)
+# Report points a person asks about: three months, one year, five years, the horizon.
+KEY_DAYS = (91, 365, 1826)
 DAILY_KINDS = ("level", "rate", "proportion")
 DRAWS_PER_BLOCK = 50  # blocks for the executor and the progress bar; numbers do not depend on it
 

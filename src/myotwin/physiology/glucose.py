@@ -253,7 +253,7 @@ OUTCOMES = ("hba1c", "mean_glucose", "fasting_glucose", "insulin_sensitivity", "
 MODEL: OrganModel[Params, State] = OrganModel(
     name="glucose",
     params_type=Params,
-    # fat_mass has no writer until the energy model exists: then it is held at baseline.
+    # fat_mass comes from the energy model; without it, fat is held at baseline.
     reads=("skeletal_muscle_mass", "session_intensity", "session_work", "fat_mass"),
     writes=("insulin_sensitivity",),
     reports=lambda name: name in OUTCOMES,

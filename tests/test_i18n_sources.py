@@ -44,8 +44,14 @@ def test_sources_lists_parameters_with_their_references() -> None:
 
 
 def test_sources_refuses_an_outcome_that_is_not_modelled() -> None:
+    from myotwin.engine import modelled
+    from myotwin.outcomes import OUTCOMES
+
+    missing = [name for name in OUTCOMES if not modelled(name)]
+    if not missing:
+        pytest.skip("every outcome is modelled")
     with pytest.raises(ValueError, match="not modelled"):
-        sources(("hba1c",))
+        sources((missing[0],))
 
 
 def test_sources_command_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -237,3 +237,15 @@ def test_peterson_rows_are_reproduced(shipped: ValidationSummary) -> None:
         assert row["statistic"] == "pct_change"
         assert row["agrees"] is True, row
         assert row["sharp"] is True, row
+
+
+@pytest.mark.slow
+def test_hba1c_rows_are_reproduced(shipped: ValidationSummary) -> None:
+    by_file = {t.file: t for t in shipped.trials}
+    hba1c = by_file["hba1c_type2.toml"]
+    assert hba1c.in_sample
+    rows = [r for r in hba1c.rows if r["outcome"] == "hba1c"]
+    assert [r["published"] for r in rows] == [-0.39, -0.57]
+    for row in rows:
+        assert row["agrees"] is True, row
+        assert row["sharp"] is True, row

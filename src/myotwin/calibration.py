@@ -89,6 +89,8 @@ TARGETS: tuple[Target, ...] = (
         "rate_ratio",
         arm="balance_only",
     ),
+    # Both published HbA1c contrasts (Jansson 2022, Umpierre 2011): their mean is the target.
+    Target("glucose.training_sensitivity_gain", "hba1c_type2", ("hba1c", "hba1c")),
 )
 
 

@@ -272,6 +272,58 @@ def build_app(lang: Lang) -> typer.Typer:
             )
         Console().print(table)
 
+    @app.command("glucose-day", help=t("glucose_day_help", lang))
+    def glucose_day_cmd(
+        person: Annotated[Path | None, typer.Argument(help=t("person_arg", lang))] = None,
+        program: Annotated[Path | None, typer.Option(help=t("program_opt", lang))] = None,
+        template: Annotated[str | None, typer.Option(help=t("template_opt", lang))] = None,
+        plot: Annotated[Path | None, typer.Option("--plot", help=t("plot_opt", lang))] = None,
+        fmt: TrialFormatOpt = TrialFormat.table,
+        _lang: LangOpt = None,
+    ) -> None:
+        from myotwin.glucose_curve import clock, glucose_day
+        from myotwin.glucose_curve import plot as plot_day
+
+        try:
+            who = load_person(person) if person is not None else example_person()
+            prog = _resolve_program(program, template)
+            assert prog is not None
+            day = glucose_day(who, prog)
+            if plot is not None:
+                plot_day(day, str(plot), lang)
+        except (InputError, OSError, ValueError) as exc:
+            fail(str(exc))
+        if fmt is TrialFormat.json:
+            doc = {
+                "schema": "myotwin.glucose-day/1",
+                "unit": "mmol/L",
+                "day_starts": "07:00",
+                "session_start_minute": day.session_start_min,
+                "session_minutes": day.session_minutes,
+                "minutes": day.minutes.tolist(),
+                "without_session": day.without.tolist(),
+                "with_session": day.with_session.tolist(),
+            }
+            sys.stdout.write(json.dumps(doc) + "\n")
+            return
+        table = Table(
+            title=t("glucose_day_title", lang, minutes=fmt_number(day.session_minutes, lang, 0))
+        )
+        for key in ("glucose_time", "glucose_without", "glucose_with"):
+            table.add_column(t(key, lang), justify="right")
+        for minute in range(0, len(day.minutes), 30):
+            table.add_row(
+                clock(minute),
+                fmt_number(float(day.without[minute]), lang, 1),
+                fmt_number(float(day.with_session[minute]), lang, 1),
+            )
+        table.add_row(
+            t("glucose_mean", lang),
+            fmt_number(float(day.without[1:].mean()), lang, 2),
+            fmt_number(float(day.with_session[1:].mean()), lang, 2),
+        )
+        Console().print(table)
+
     @app.command("trial", help=t("trial_help", lang))
     def trial_cmd(
         path: Annotated[Path, typer.Argument(help=t("trial_arg", lang))],
@@ -597,19 +649,26 @@ def print_simulate_table(doc: dict[str, Any], title: str, lang: Lang) -> None:
         table.add_column(
             t(key, lang), justify="left" if key in ("outcome", "unit", "when") else "right"
         )
+    from myotwin.outcomes import shown as shown_unit
+
     for name, block in doc["outcomes"].items():
         series = block["series"]
         last = series[-1]["day"]
         shown = [r for r in series if r["day"] in (91, 365, last)]
-        digits = significant_digits([series[0]["training"]["mean"]])
+        unit = shown_unit(name, lang)
+
+        def level(s: dict[str, float], offset: float) -> dict[str, float]:
+            return {k: (v - offset) * unit.factor for k, v in s.items()}  # noqa: B023
+
+        digits = significant_digits([level(series[0]["training"], unit.offset)["mean"]])
         for i, row in enumerate(shown):
             table.add_row(
                 name if i == 0 else "",
-                block["unit"] if i == 0 else "",
+                unit.unit if i == 0 else "",
                 _when_label(row["day"], doc["years"], lang),
-                _cell(row["training"], lang, digits),
-                _cell(row["no_training"], lang, digits),
-                _cell(row["difference"], lang, digits, signed=True),
+                _cell(level(row["training"], unit.offset), lang, digits),
+                _cell(level(row["no_training"], unit.offset), lang, digits),
+                _cell(level(row["difference"], 0.0), lang, digits, signed=True),
             )
     Console(width=160).print(table)
     if doc["low_certainty"]:

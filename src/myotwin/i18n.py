@@ -159,6 +159,20 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Not modelled yet in this version: {names}.",
         "nl": "Nog niet gemodelleerd in deze versie: {names}.",
     },
+    "glucose_day_help": {
+        "en": "Show a 24-hour glucose curve for a day with and without a training session.",
+        "nl": "Toon het glucoseverloop over 24 uur op een dag met en zonder training.",
+    },
+    "glucose_day_title": {
+        "en": "Plasma glucose (mmol/L) on a standard day, with and without a {minutes}-minute "
+        "session",
+        "nl": "Plasmaglucose (mmol/L) op een standaarddag, met en zonder een training van "
+        "{minutes} minuten",
+    },
+    "glucose_time": {"en": "time", "nl": "tijd"},
+    "glucose_without": {"en": "without session", "nl": "zonder training"},
+    "glucose_with": {"en": "with session", "nl": "met training"},
+    "glucose_mean": {"en": "24-h mean", "nl": "gemiddelde over 24 uur"},
     "progress": {"en": "Simulating", "nl": "Bezig met rekenen"},
     "error": {"en": "error", "nl": "fout"},
     "saved": {

@@ -92,3 +92,24 @@ def lookup(name: str, *, strength_ids: frozenset[str] | None = None) -> Outcome:
             f"unknown outcome {name!r}: {exercise!r} is not a strength exercise of the catalogue"
         )
     raise UnknownOutcomeError(f"unknown outcome {name!r} (see OUTCOMES.md)")
+
+
+# Units people see (OUTCOMES.md): Dutch readers get HbA1c in IFCC mmol/mol; data keep %.
+IFCC_OFFSET_PCT = 2.15  # mmol/mol = (% - 2.15) x 10.929 (NGSP/IFCC master equation)
+IFCC_PER_PCT = 10.929
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a level is shown to people: shown = (value - offset) x factor; a difference of two
+    values is shown as difference x factor."""
+
+    unit: str
+    offset: float = 0.0
+    factor: float = 1.0
+
+
+def shown(name: str, lang: str) -> Shown:
+    if name == "hba1c" and lang == "nl":
+        return Shown("mmol/mol", IFCC_OFFSET_PCT, IFCC_PER_PCT)
+    return Shown(lookup(name).unit)

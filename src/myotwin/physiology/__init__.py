@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from myotwin.physiology import bone, brain, energy, hormones, mobility, muscle
+from myotwin.physiology import bone, brain, energy, glucose, hormones, mobility, muscle
 from myotwin.physiology.base import OrganModel
 
 ORGANS: dict[str, OrganModel[Any, Any]] = {
@@ -14,6 +14,7 @@ ORGANS: dict[str, OrganModel[Any, Any]] = {
     hormones.MODEL.name: hormones.MODEL,
     mobility.MODEL.name: mobility.MODEL,
     energy.MODEL.name: energy.MODEL,
+    glucose.MODEL.name: glucose.MODEL,
 }
 
 

@@ -104,10 +104,16 @@ class OrganModel(Generic[P, S]):
     # outcome -> the registry parameters that size the training effect on it: their certainty
     # is the certainty of that effect wherever it is shown.
     effect_parameters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Registry modules read outside `Params` (whole modules, e.g. a sub-model's parameter sets):
+    # listed so that sources and the registry checks see them.
+    extra_modules: tuple[str, ...] = ()
 
     def params(self, draw: Draw) -> P:
         return draw_params(self.name, self.params_type, draw)
 
     @property
     def parameter_keys(self) -> list[str]:
-        return used_parameters(self.name, self.params_type)
+        from myotwin.evidence import registry
+
+        extra = [p.key for m in self.extra_modules for p in registry().module(m).values()]
+        return used_parameters(self.name, self.params_type) + extra

@@ -17,10 +17,13 @@ Impulse-response curves, not a mechanistic endocrine model (parameters in the re
   findings: Rahimi 2010 against Villanueva 2012) and IL-6 do not depend on rest. At the default
   rest (`inputs.DEFAULT_REST_SECONDS`, 90 s) the factor is 1, so programs without a rest interval
   keep the calibrated response (McCall 1999's rest interval is not in the sources at hand).
-- **IL-6** is a single exponential like the others. Morettini 2017 (PLoS One e0181224) describes
-  plasma IL-6 with two compartments driven by the rise in oxygen uptake, with adipose-tissue
-  basal and muscle exercise secretion; its equations and parameter values were not in the
-  sources available (abstract only), so that form is not implemented.
+- **IL-6** has two compartments, the structure of Morettini 2017 (PLoS One e0181224): the
+  working muscle's release, with adipose tissue's basal release holding plasma at rest, and
+  plasma, cleared within minutes. Morettini's equations and values were not in the sources at hand
+  (abstract only), so the values are ours: the clearance from Steensberg 2000 (at 5 h of knee
+  extension the muscle released half the plasma content per minute), the release rising with
+  the session like the other hormones and falling after it with a half-life of hours, so plasma
+  IL-6 peaks just after the session and stays raised for hours (Ostrowski 1998, 1999).
 - **Resting levels** depend on age and sex only: training changes neither resting testosterone
   (Hayes & Elliott 2019) nor resting cortisol (McCall 1999: the same fall in the control group).
 - **No hormone-driven growth.** Nothing in the muscle hub reads these curves (West 2009, 2010;
@@ -39,6 +42,9 @@ from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Va
 
 HORMONES = ("growth_hormone", "testosterone", "cortisol", "il6")
 PEAK_PREFIX = "session_peak:"
+# Minutes after the session's end searched for the peak: plasma IL-6 lags its release by a few
+# minutes; the other hormones peak at the end itself.
+PEAK_SEARCH_MIN = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0])
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Params:
     il6_rest: Value
     il6_amplitude: Value
     il6_half_life_min: Value
+    il6_clearance_per_min: Value
     work_half_saturation: Value
     rise_tau_min: Value
     acute_response: Value
@@ -121,12 +128,37 @@ def amplitudes(
     )
 
 
-def half_lives(p: Params) -> tuple[Value, Value, Value, Value]:
-    return (
-        p.gh_half_life_min,
-        p.testosterone_half_life_min,
-        p.cortisol_half_life_min,
-        p.il6_half_life_min,
+def half_lives(p: Params) -> tuple[Value, Value, Value]:
+    """Half-lives of GH, testosterone and cortisol, whose excess decays as one exponential."""
+    return p.gh_half_life_min, p.testosterone_half_life_min, p.cortisol_half_life_min
+
+
+def _relax(k: Value, a: Value, t: FloatArray) -> FloatArray:
+    """Response u of du/dt = k (e^(-a t) - u), u(0) = 0: k (e^(-a t) - e^(-k t)) / (k - a)."""
+    x = (k - a) * t
+    safe = np.where(np.abs(x) > 1e-12, x, 1.0)
+    ratio = np.where(np.abs(x) > 1e-12, -np.expm1(-x) / safe, 1.0)  # (1 - e^-x) / x
+    return k * t * np.exp(-a * t) * ratio
+
+
+def _il6_shape(p: Params, t: FloatArray, session_min: float) -> FloatArray:
+    """Plasma IL-6 excess over rest per unit amplitude: the plasma compartment (clearance k)
+    following the muscle's release, which rises like the other hormones during the session
+    (reaching 1 at its end) and decays with the IL-6 half-life afterwards."""
+    k = np.reshape(p.il6_clearance_per_min, (-1, 1))
+    a = 1.0 / np.reshape(p.rise_tau_min, (-1, 1))
+    b = np.log(2.0) / np.reshape(p.il6_half_life_min, (-1, 1))
+    norm = -np.expm1(-a * session_min)
+
+    def during(tt: FloatArray) -> FloatArray:
+        return (-np.expm1(-k * tt) - _relax(k, a, tt)) / norm
+
+    after = np.maximum(t - session_min, 0.0)
+    at_end = during(np.full_like(t, session_min))
+    return np.where(
+        t <= session_min,
+        during(np.minimum(t, session_min)),
+        at_end * np.exp(-k * after) + _relax(k, b, after),
     )
 
 
@@ -147,7 +179,15 @@ def curves(
         decay = 2.0 ** (-(t - session_min) / np.reshape(half_life, (-1, 1)))
         shape = np.where(t <= session_min, rise, decay)
         out[i] = rest[i][:, None] + amp[i][:, None] * shape
+    out[3] = rest[3][:, None] + amp[3][:, None] * _il6_shape(p, t, session_min)
     return out
+
+
+def peaks(
+    s: State, p: Params, work: FloatArray, session_min: float, rest_seconds: float
+) -> FloatArray:
+    """(4, n) highest concentrations: at the session's end, IL-6 a few minutes later."""
+    return curves(s, p, work, session_min, session_min + PEAK_SEARCH_MIN, rest_seconds).max(axis=2)
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
@@ -157,8 +197,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     if work is None:
         return replace(s, day=day + 1, peak_today=None)
     today = replace(s, day=day)
-    # The curve peaks at the session's end.
-    peak = resting(today, p) + amplitudes(today, p, work, dose.plan.mean_rest_seconds)
+    peak = peaks(today, p, work, dose.plan.minutes, dose.plan.mean_rest_seconds)
     peak = np.where(dose.done[None, :], peak, np.nan)
     return replace(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
 

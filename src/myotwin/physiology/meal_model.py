@@ -153,7 +153,7 @@ def personalise(p: MealParams, gb: Arr, egpb: Arr) -> MealParams:
 class Inputs:
     """What happens over the simulated minutes; every array has T rows (minutes)."""
 
-    cho_g_per_min: FloatArray  # (T,) or (T, n): carbohydrate eaten in each minute
+    cho_g_per_min: FloatArray  # (T,): carbohydrate eaten in each minute, the same for all
     insulin_u_per_min: FloatArray | float = 0.0  # (T,) or (T, n) subcutaneous insulin
     session: FloatArray | None = None  # (T,) bool: minutes of the training session
     session_drive_bpm: Arr = 0.0  # (n,) heart-rate-equivalent rise during the session
@@ -246,6 +246,8 @@ def simulate(
     """
     n = x0.shape[1]
     cho = np.asarray(inputs.cho_g_per_min, dtype=np.float64)
+    if cho.ndim != 1:
+        raise ValueError("cho_g_per_min: one meal schedule (T,) shared by every person")
     minutes = cho.shape[0]
     insulin = np.broadcast_to(np.asarray(inputs.insulin_u_per_min, dtype=np.float64), cho.shape)
     session = np.zeros(minutes, np.bool_) if inputs.session is None else np.asarray(inputs.session)
@@ -264,12 +266,14 @@ def simulate(
         total = np.zeros(n)
     last_qsto = x[QSTO1] + x[QSTO2]
     eaten = np.zeros(n)
-    last_cho = np.zeros(n)
+    last_cho = 0.0
     for t in range(minutes):
-        cho_t = np.broadcast_to(cho[t], (n,))
-        starts = (cho_t > 0) & (last_cho <= 0)
-        last_qsto = np.where(starts, x[QSTO1] + x[QSTO2], last_qsto)
-        eaten = np.where(starts, 0.0, eaten) + np.where(cho_t > 0, cho_t, 0.0)
+        cho_t = float(cho[t])
+        # Dbar: the stomach's content when the meal began plus what has been eaten since.
+        if cho_t > 0 and last_cho <= 0:
+            last_qsto, eaten = x[QSTO1] + x[QSTO2], np.zeros(n)
+        if cho_t > 0:
+            eaten = eaten + cho_t
         last_cho = cho_t
         dbar = last_qsto + eaten * MG_PER_G
         cho_mg = cho_t * MG_PER_G
@@ -304,7 +308,14 @@ def _rk4(
     k2 = _rhs(x + 0.5 * h * k1, p, cho_mg, ins, dbar, yex, sens)
     k3 = _rhs(x + 0.5 * h * k2, p, cho_mg, ins, dbar, yex, sens)
     k4 = _rhs(x + h * k3, p, cho_mg, ins, dbar, yex, sens)
-    return x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    # x + h/6 (k1 + 2 k2 + 2 k3 + k4), accumulated in place: fewer large temporaries
+    k2 += k3
+    k2 *= 2.0
+    k2 += k1
+    k2 += k4
+    k2 *= h / 6.0
+    k2 += x
+    return k2
 
 
 # ---------------------------------------------------------------- parameter sets from the registry

@@ -381,6 +381,9 @@ def build_app(lang: Lang) -> typer.Typer:
             print_sources(listing, lang)
 
     app.add_typer(_log_app(lang, LangOpt, TrialFormatOpt), name="log", help=t("log_help", lang))
+    from myotwin.population.cli import register as register_population
+
+    register_population(app, lang, _progress_factory, fail)
     return app
 
 

@@ -235,9 +235,60 @@ class ProcessExecutor:
         return results
 
 
-def executor(name: str = "serial", workers: int | None = None) -> Executor:
+class DaskExecutor:
+    """Blocks on a Dask cluster through its concurrent.futures executor (optional extra `dask`).
+
+    `address` is a scheduler address, or "local" for a LocalCluster of `workers` single-thread
+    workers (`processes=False` keeps them in this process: quick to start, for tests). Close it
+    (or use it as a context manager) to shut a local cluster down.
+    """
+
+    def __init__(
+        self, address: str = "local", workers: int | None = None, *, processes: bool = True
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise ValueError("Dask is not installed: pip install 'myotwin[dask]'") from exc
+        self.cluster: Any = None
+        if address == "local":
+            self.cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=None,
+            )
+            self.client: Any = Client(self.cluster)
+        else:
+            self.client = Client(address)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
+        pool = self.client.get_executor(pure=False)
+        futures = [pool.submit(fn, item) for item in items]
+        results = []
+        for future in futures:  # submission order, whatever order they finish in
+            results.append(future.result())
+            if done is not None:
+                done(1)
+        return results
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def executor(name: str = "serial", workers: int | None = None, address: str = "local") -> Executor:
     if name == "serial":
         return SerialExecutor()
     if name == "process":
         return ProcessExecutor(workers)
-    raise ValueError(f"unknown executor {name!r}: choose serial or process")
+    if name == "dask":
+        return DaskExecutor(address, workers)
+    raise ValueError(f"unknown executor {name!r}: choose serial, process or dask")

@@ -196,8 +196,11 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
 
     lifespan = s.glucose_history.shape[0]
     slot = day % lifespan
-    oldest = s.glucose_history[slot].copy()
-    history = s.glucose_history.copy()
+    # The ring buffer is updated in place: copying (L, n) every day cost more than the rest of
+    # the glucose step for large n. The state is owned by the simulation that steps it; an
+    # earlier State object shares this buffer and must not be read after stepping.
+    history = s.glucose_history
+    oldest = history[slot].copy()
     history[slot] = mean
     weighted = s.history_weighted - s.history_sum + lifespan * mean
     total = s.history_sum + mean - oldest

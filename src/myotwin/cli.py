@@ -371,6 +371,34 @@ def build_app(lang: Lang) -> typer.Typer:
         else:
             print_sources(listing, lang)
 
+    @app.command("serve", help=t("serve_help", lang))
+    def serve_cmd(
+        host: Annotated[str, typer.Option(help=t("host_opt", lang))] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help=t("port_opt", lang))] = 8000,
+        auth: Annotated[bool, typer.Option("--auth", help=t("auth_opt", lang))] = False,
+        draws: Annotated[int, typer.Option(help=t("web_draws_opt", lang))] = 50,
+        secret: Annotated[
+            str | None, typer.Option(envvar="MYOTWIN_SECRET", help=t("secret_opt", lang))
+        ] = None,
+        db: Annotated[str | None, typer.Option("--db", help=t("db_opt", lang))] = None,
+        _lang: LangOpt = None,
+    ) -> None:
+        import uvicorn
+
+        from myotwin.store import StoreError
+        from myotwin.web import create_app
+
+        if not 1 <= port <= 65535:
+            fail(f"--port: {port} is out of range 1..65535")
+        if not 1 <= draws <= 1000:
+            fail(f"--draws: {draws} is out of range 1..1000")
+        try:
+            web = create_app(db, auth=auth, secret=secret, draws=draws)
+        except StoreError as exc:
+            fail(str(exc))
+        sys.stderr.write(t("serving", lang, host=host, port=port) + "\n")
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+
     app.add_typer(_log_app(lang, LangOpt, TrialFormatOpt), name="log", help=t("log_help", lang))
     return app
 

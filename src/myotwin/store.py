@@ -10,6 +10,7 @@ and no dialect-specific SQL, so the same code runs unchanged on SQLite and Postg
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -314,6 +315,12 @@ class Store:
             engine.dispose()
             raise StoreError(f"cannot open database {safe}: {exc}") from exc
         return engine
+
+    def for_owner(self, owner: str) -> Store:
+        """The same database seen as `owner`: shares the connections; do not close it."""
+        view = copy.copy(self)
+        view.owner = owner if owner == "" else _check_name("owner", owner)
+        return view
 
     @property
     def url(self) -> str:

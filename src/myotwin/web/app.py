@@ -5,8 +5,6 @@ Both call the same Python API as the CLI (`myotwin.projection`, `myotwin.trial`,
 exists, every page and API call needs a login and sees only that user's data.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import hashlib

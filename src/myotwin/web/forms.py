@@ -107,13 +107,13 @@ def parse(form: Mapping[str, str], lang: Lang, gettext: Callable[[str], str]) ->
             person[key] = raw
     if person.get("sex") == "male":
         person.pop("menopause", None)
-    if not out.errors:
-        try:
-            out.person = Person.model_validate(person)
-        except ValidationError as exc:
-            for e in exc.errors():
-                key = str(e["loc"][0]) if e["loc"] else "age_years"
-                out.errors.setdefault(key, _translate_error(e, lang, gettext))
+    # Validated even when a field did not parse, so every wrong field is marked at once.
+    try:
+        out.person = Person.model_validate(person)
+    except ValidationError as exc:
+        for e in exc.errors():
+            key = str(e["loc"][0]) if e["loc"] else "age_years"
+            out.errors.setdefault(key, _translate_error(e, lang, gettext))
 
     try:
         out.years = number(values.get("years", "10") or "10", lang)

@@ -304,7 +304,8 @@ def test_every_outcome_has_a_label_and_every_tested_outcome_a_threshold() -> Non
 
 
 def test_every_message_has_a_dutch_translation() -> None:
-    """Extract the report's and the web app's messages as `make i18n` does; each has a non-fuzzy Dutch text."""
+    """Extract the report's and the web app's messages as `make i18n` does; each has a
+    non-fuzzy Dutch text."""
     method_map = [
         ("src/myotwin/report/**.py", "python"),
         ("src/myotwin/report/templates/**.html", "jinja2"),

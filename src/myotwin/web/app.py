@@ -21,8 +21,10 @@ from urllib.parse import quote
 import jinja2
 from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile
+from starlette.routing import Match
 
 from myotwin import __version__
 from myotwin.i18n import LANGS, Lang
@@ -131,6 +133,20 @@ def create_app(
         StaticFiles(directory=str(resources.files("myotwin.web").joinpath("static"))),
         name="static",
     )
+
+    @app.middleware("http")
+    async def allow_header(request: Request, call_next: Any) -> Response:
+        """A 405 lists every method of the path, not only those of the first route matched
+        (Starlette's default when GET and PUT of a path are separate functions)."""
+        response: Response = await call_next(request)
+        if response.status_code == 405:
+            methods: set[str] = set()
+            for route in app.routes:
+                if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
+                    methods |= route.methods
+            if methods:
+                response.headers["allow"] = ", ".join(sorted(methods))
+        return response
 
     @app.get("/report.css", include_in_schema=False)
     def report_css() -> Response:
@@ -643,13 +659,22 @@ def create_app(
     # JSON API (never localised)
 
     Owner = Annotated[str, Depends(api_owner)]
-    errors_4xx: dict[int | str, dict[str, Any]] = {
-        401: {"model": models.Problem},
-        404: {"model": models.Problem},
+    problem: dict[str, Any] = {"model": models.Problem}
+    errors_4xx: dict[int | str, dict[str, Any]] = {401: problem, 404: problem}
+    # Endpoints that answer text (CSV, HTML) still answer their errors in JSON.
+    json_problem = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    }
+    text_errors: dict[int | str, dict[str, Any]] = {
+        401: json_problem,
+        404: json_problem,
+        409: json_problem,
     }
 
     @app.post(
-        "/api/login", response_model=models.UserOut, responses={401: {"model": models.Problem}}
+        "/api/login",
+        response_model=models.UserOut,
+        responses={400: problem, 401: problem},
     )
     def api_login(body: models.Login, response: Response) -> models.UserOut:
         """Start a session (a signed cookie) for a user."""
@@ -662,7 +687,7 @@ def create_app(
         "/api/users",
         response_model=models.UserOut,
         status_code=201,
-        responses={409: {"model": models.Problem}},
+        responses={400: problem, 409: problem},
     )
     def api_register(body: models.Login, response: Response) -> models.UserOut:
         """Create a user (from then on the app requires a login) and start their session."""
@@ -724,13 +749,17 @@ def create_app(
             raise HTTPException(404, "no such person")
         return models.PersonSaved(name=name, person=data)
 
-    @app.put("/api/people/{name}", response_model=models.PersonSaved, responses=errors_4xx)
+    @app.put(
+        "/api/people/{name}",
+        response_model=models.PersonSaved,
+        responses={**errors_4xx, 400: {"model": models.Problem}},
+    )
     def api_save_person(
         name: str, person: Annotated[Person, Body()], owner: Owner
     ) -> models.PersonSaved:
         """Store (or replace) a person under `name`."""
         if not 0 < len(name.strip()) <= 100:
-            raise HTTPException(422, "name: 1 to 100 characters")
+            raise HTTPException(400, "name: 1 to 100 characters")
         data = person.model_dump(mode="json", exclude_none=True)
         owned_store(owner).save_person(name, data)
         return models.PersonSaved(name=name, person=data)
@@ -789,7 +818,7 @@ def create_app(
     @app.get(
         "/api/jobs/{job_id}/result.csv",
         response_class=PlainTextResponse,
-        responses={**errors_4xx, 409: {"model": models.Problem}},
+        responses=text_errors,
     )
     def api_job_csv(job_id: str, owner: Owner) -> PlainTextResponse:
         """A finished projection as CSV (outcome, unit, day, scenario, mean, lo95, hi95)."""
@@ -801,7 +830,7 @@ def create_app(
     @app.get(
         "/api/jobs/{job_id}/report",
         response_class=HTMLResponse,
-        responses={**errors_4xx, 409: {"model": models.Problem}},
+        responses=text_errors,
     )
     def api_job_report(job_id: str, owner: Owner, lang: Lang = "nl") -> HTMLResponse:
         """A finished projection's report page (HTML) in Dutch or English."""

@@ -70,6 +70,12 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+def _slow_machine() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=240_000)  # a loaded 2-core machine computes slowly
+
+
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -82,7 +88,8 @@ def test_projection_language_switch_upload_and_download(
 
     context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(240_000)  # a loaded 2-core machine computes slowly
+    page.set_default_timeout(240_000)
+    _slow_machine()
     page.goto(server + "/")
     expect(page.get_by_role("heading", name="Wat doet krachttraining voor jou?")).to_be_visible()
     shot(page, "form-nl")
@@ -142,6 +149,7 @@ def test_trial_page_shows_progress_and_validation(server: str, browser: Any) -> 
 
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.set_default_timeout(240_000)
+    _slow_machine()
     page.goto(server + "/trial?lang=en")
     shot(page, "trial-en")
     page.get_by_label("Replicates (fewer: faster, wider intervals)").fill("2")

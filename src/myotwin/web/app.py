@@ -143,7 +143,7 @@ def create_app(
             methods: set[str] = set()
             for route in app.routes:
                 if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
-                    methods |= route.methods
+                    methods |= route.methods or set()
             if methods:
                 response.headers["allow"] = ", ".join(sorted(methods))
         return response

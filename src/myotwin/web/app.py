@@ -383,7 +383,7 @@ def create_app(
         )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request, person: str | None = None) -> HTMLResponse:
+    def index(request: Request, person: str | None = None, log: str | None = None) -> HTMLResponse:
         owner = owner_of(request)
         lang = lang_of(request)
         values: dict[str, str] = {
@@ -400,6 +400,8 @@ def create_app(
             data = owned_store(owner).get_person(person[:100])
             if data is not None:
                 values = {**values, **forms.person_values(data, lang), "name": person[:100]}
+                if log:
+                    values["use_log"] = "on"  # "project with this log" from the log page
         return form_page(request, owner, values, {})
 
     @app.post("/projection", response_class=HTMLResponse, include_in_schema=False)

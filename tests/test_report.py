@@ -304,12 +304,19 @@ def test_every_outcome_has_a_label_and_every_tested_outcome_a_threshold() -> Non
 
 
 def test_every_message_has_a_dutch_translation() -> None:
-    """Extract the report's messages as `make i18n` does; each has a non-fuzzy Dutch text."""
+    """Extract the report's and the web app's messages as `make i18n` does; each has a
+    non-fuzzy Dutch text."""
     method_map = [
         ("src/myotwin/report/**.py", "python"),
         ("src/myotwin/report/templates/**.html", "jinja2"),
+        ("src/myotwin/web/**.py", "python"),
+        ("src/myotwin/web/templates/**.html", "jinja2"),
     ]
-    options = {"src/myotwin/report/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    i18n = {"extensions": "jinja2.ext.i18n"}
+    options = {
+        "src/myotwin/report/templates/**.html": i18n,
+        "src/myotwin/web/templates/**.html": i18n,
+    }
     extracted = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT),

@@ -4,8 +4,6 @@ Bad input gives one line on standard error naming what is wrong, exit status 2, 
 Help and tables follow the locale (`--lang nl|en` overrides); JSON and CSV are never localised.
 """
 
-import csv
-import io
 import json
 import sys
 import tomllib
@@ -27,6 +25,7 @@ from myotwin.inputs import (
     load_program,
     load_training_log,
 )
+from myotwin.projection import run_label, simulate_csv, simulate_document
 
 
 class Format(StrEnum):
@@ -107,15 +106,7 @@ def _resolve_run(
 
 def _run_label(program: Program | None, log: str | None, lang: Lang, *, titles: bool) -> str:
     """The program's name as people read it (`titles`: a template's title in `lang`)."""
-    from myotwin.programs import templates
-
-    label = program.name if program else "-"
-    tpl = templates().get(label) if titles and program is not None else None
-    if tpl is not None:
-        label = tpl.title(lang)
-    if log is not None:
-        label = f"{Path(log).name} → {label}" if program else Path(log).name
-    return label
+    return run_label(program, Path(log).name if log is not None else None, lang, titles=titles)
 
 
 def _when_label(day: int, years: float, lang: Lang) -> str:
@@ -380,6 +371,34 @@ def build_app(lang: Lang) -> typer.Typer:
         else:
             print_sources(listing, lang)
 
+    @app.command("serve", help=t("serve_help", lang))
+    def serve_cmd(
+        host: Annotated[str, typer.Option(help=t("host_opt", lang))] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help=t("port_opt", lang))] = 8000,
+        auth: Annotated[bool, typer.Option("--auth", help=t("auth_opt", lang))] = False,
+        draws: Annotated[int, typer.Option(help=t("web_draws_opt", lang))] = 50,
+        secret: Annotated[
+            str | None, typer.Option(envvar="MYOTWIN_SECRET", help=t("secret_opt", lang))
+        ] = None,
+        db: Annotated[str | None, typer.Option("--db", help=t("db_opt", lang))] = None,
+        _lang: LangOpt = None,
+    ) -> None:
+        import uvicorn
+
+        from myotwin.store import StoreError
+        from myotwin.web import create_app
+
+        if not 1 <= port <= 65535:
+            fail(f"--port: {port} is out of range 1..65535")
+        if not 1 <= draws <= 1000:
+            fail(f"--draws: {draws} is out of range 1..1000")
+        try:
+            web = create_app(db, auth=auth, secret=secret, draws=draws)
+        except StoreError as exc:
+            fail(str(exc))
+        sys.stderr.write(t("serving", lang, host=host, port=port) + "\n")
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+
     app.add_typer(_log_app(lang, LangOpt, TrialFormatOpt), name="log", help=t("log_help", lang))
     from myotwin.population.cli import register as register_population
 
@@ -587,54 +606,6 @@ def _save_run(
     except (StoreError, ValueError) as exc:
         fail(str(exc))
     sys.stderr.write(t("saved", lang, name=name, run=run) + "\n")
-
-
-def simulate_document(ds: Any) -> dict[str, Any]:
-    """The machine-read form of a `simulate` result (schema myotwin.simulate/1)."""
-    from myotwin.physiology import effect_certainty
-    from myotwin.simulate import summary_table
-
-    table = summary_table(ds)
-    outcomes: dict[str, Any] = {}
-    for name, per_day in table.items():
-        outcomes[name] = {
-            "unit": ds[name].attrs["unit"],
-            "series": [
-                {
-                    "day": day,
-                    **{
-                        key: {"mean": s.mean, "lo95": s.lo95, "hi95": s.hi95}
-                        for key, s in cells.items()
-                    },
-                }
-                for day, cells in per_day.items()
-            ],
-        }
-    return {
-        "schema": "myotwin.simulate/1",
-        "myotwin_version": ds.attrs["myotwin_version"],
-        "seed": int(ds.attrs["seed"]),
-        "draws": int(ds.attrs["draws"]),
-        "years": float(ds.attrs["years"]),
-        "person": json.loads(ds.attrs["person"]),
-        "program": json.loads(ds.attrs["program"]) if ds.attrs["program"] else None,
-        "outcomes": outcomes,
-        "low_certainty": [n for n in outcomes if effect_certainty(n) == "low"],
-    }
-
-
-def simulate_csv(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["outcome", "unit", "day", "scenario", "mean", "lo95", "hi95"])
-    for name, block in doc["outcomes"].items():
-        for row in block["series"]:
-            for scenario in ("training", "no_training", "difference"):
-                s = row[scenario]
-                writer.writerow(
-                    [name, block["unit"], row["day"], scenario, s["mean"], s["lo95"], s["hi95"]]
-                )
-    return out.getvalue()
 
 
 def _cell(s: dict[str, float], lang: Lang, digits: int, signed: bool = False) -> str:

@@ -189,6 +189,36 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Language of the report (nl or en); default nl.",
         "nl": "Taal van het rapport (nl of en); standaard nl.",
     },
+    # myotwin serve
+    "serve_help": {
+        "en": "Start the web app: projections, workout logs and trials in the browser (nl/en).",
+        "nl": "Start de webapp: projecties, trainingslogs en trials in de browser (nl/en).",
+    },
+    "host_opt": {
+        "en": "Address to listen on (127.0.0.1: this computer only).",
+        "nl": "Adres om op te luisteren (127.0.0.1: alleen deze computer).",
+    },
+    "port_opt": {"en": "Port to listen on.", "nl": "Poort om op te luisteren."},
+    "auth_opt": {
+        "en": "Require a login (several users, e.g. a coach with clients; each sees only their "
+        "own data). Also on once any user exists.",
+        "nl": "Vraag om in te loggen (meerdere gebruikers, bv. een coach met cliënten; ieder ziet "
+        "alleen de eigen gegevens). Staat ook aan zodra er een gebruiker bestaat.",
+    },
+    "web_draws_opt": {
+        "en": "Draws per projection in the web app (fewer: faster, rougher bands).",
+        "nl": "Trekkingen per projectie in de webapp (minder: sneller, ruwere banden).",
+    },
+    "secret_opt": {
+        "en": "Secret that signs login cookies (default: a new one per start, so logins end "
+        "when the server stops).",
+        "nl": "Geheim dat de inlogcookies ondertekent (standaard: een nieuw bij elke start, "
+        "dus inloggen vervalt als de server stopt).",
+    },
+    "serving": {
+        "en": "myotwin web app on http://{host}:{port}/ (Ctrl+C stops it)",
+        "nl": "myotwin-webapp op http://{host}:{port}/ (Ctrl+C stopt hem)",
+    },
     "out_opt": {
         "en": "Where to write the report (HTML).",
         "nl": "Waar het rapport komt (HTML).",

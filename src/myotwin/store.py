@@ -10,6 +10,7 @@ and no dialect-specific SQL, so the same code runs unchanged on SQLite and Postg
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -29,8 +30,11 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    UniqueConstraint,
     create_engine,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -154,11 +158,22 @@ class _Base(DeclarativeBase):
     pass
 
 
+# Who owns a record: "" is the local single user (the CLI, the web app without login); a
+# logged-in web user's name otherwise. Every query filters by it (see `Store(owner=...)`).
+_OWNER_MAX = NAME_MAX
+
+
+def _owner_column() -> Mapped[str]:
+    return mapped_column(String(_OWNER_MAX), default="", server_default="", index=True)
+
+
 class _Person(_Base):
     __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("owner", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    owner: Mapped[str] = _owner_column()
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
     updated_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
@@ -172,9 +187,11 @@ class _Person(_Base):
 
 class _Program(_Base):
     __tablename__ = "programs"
+    __table_args__ = (UniqueConstraint("owner", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    owner: Mapped[str] = _owner_column()
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
     updated_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
@@ -207,6 +224,7 @@ class _Run(_Base):
     __tablename__ = "runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = _owner_column()
     kind: Mapped[str] = mapped_column(String(_KIND_MAX), index=True)
     # A plain name, not a foreign key: a run is a historical record and outlives the person.
     person: Mapped[str | None] = mapped_column(String(NAME_MAX), index=True)
@@ -214,6 +232,32 @@ class _Run(_Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now, index=True)
     version: Mapped[str] = mapped_column(String(_VERSION_MAX))
+
+
+class _User(_Base):
+    """A web-app login: a name and an argon2 hash of the password (never the password)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
+
+
+def _add_owner_columns(engine: Engine) -> None:
+    """Databases made before owners existed get the column; their rows belong to ""."""
+    tables = inspect(engine)
+    with engine.begin() as connection:
+        for table in ("people", "programs", "runs"):
+            columns = {c["name"] for c in tables.get_columns(table)}
+            if "owner" not in columns:
+                connection.execute(
+                    text(
+                        f"ALTER TABLE {table} ADD COLUMN owner "
+                        f"VARCHAR({_OWNER_MAX}) NOT NULL DEFAULT ''"
+                    )
+                )
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -242,8 +286,10 @@ class Store:
     or, on any failure, nothing is. Use as a context manager or call `close()`.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, owner: str = "") -> None:
         url = default_database_url() if url is None else url
+        # Every read and write of people, programs, logs and runs is limited to this owner.
+        self.owner = owner if owner == "" else _check_name("owner", owner)
         self._closed = False
         self._engine = self._open_engine(url)
         # expire_on_commit=False: the rows are turned into dicts after the commit.
@@ -264,10 +310,17 @@ class Store:
         safe = engine.url.render_as_string(hide_password=True)
         try:
             _Base.metadata.create_all(engine)
+            _add_owner_columns(engine)
         except SQLAlchemyError as exc:  # unreachable server, bad credentials, unwritable file
             engine.dispose()
             raise StoreError(f"cannot open database {safe}: {exc}") from exc
         return engine
+
+    def for_owner(self, owner: str) -> Store:
+        """The same database seen as `owner`: shares the connections; do not close it."""
+        view = copy.copy(self)
+        view.owner = owner if owner == "" else _check_name("owner", owner)
+        return view
 
     @property
     def url(self) -> str:
@@ -316,9 +369,9 @@ class Store:
         name = _check_name("person name", name)
         clean = _check_json("person data", data)
         with self._transaction() as session:
-            row = session.scalars(select(_Person).where(_Person.name == name)).one_or_none()
+            row = session.scalars(self._person(name)).one_or_none()
             if row is None:
-                session.add(_Person(name=name, data=clean))
+                session.add(_Person(owner=self.owner, name=name, data=clean))
             else:
                 row.data = clean
                 row.updated_at = _now()
@@ -327,18 +380,23 @@ class Store:
         """The stored data of a person, or None."""
         name = _check_name("person name", name)
         with self._transaction() as session:
-            return session.scalars(select(_Person.data).where(_Person.name == name)).one_or_none()
+            row = session.scalars(self._person(name)).one_or_none()
+            return None if row is None else row.data
 
     def list_people(self) -> list[str]:
         """All person names, sorted."""
         with self._transaction() as session:
-            return list(session.scalars(select(_Person.name).order_by(_Person.name)))
+            return list(
+                session.scalars(
+                    select(_Person.name).where(_Person.owner == self.owner).order_by(_Person.name)
+                )
+            )
 
     def delete_person(self, name: str) -> bool:
         """Delete a person and their training logs; False if there was none (runs are kept)."""
         name = _check_name("person name", name)
         with self._transaction() as session:
-            row = session.scalars(select(_Person).where(_Person.name == name)).one_or_none()
+            row = session.scalars(self._person(name)).one_or_none()
             if row is None:
                 return False
             session.delete(row)  # the ORM cascade deletes the logs in the same transaction
@@ -351,9 +409,9 @@ class Store:
         name = _check_name("program name", name)
         clean = _check_json("program data", data)
         with self._transaction() as session:
-            row = session.scalars(select(_Program).where(_Program.name == name)).one_or_none()
+            row = session.scalars(self._program(name)).one_or_none()
             if row is None:
-                session.add(_Program(name=name, data=clean))
+                session.add(_Program(owner=self.owner, name=name, data=clean))
             else:
                 row.data = clean
                 row.updated_at = _now()
@@ -362,18 +420,25 @@ class Store:
         """The stored data of a program, or None."""
         name = _check_name("program name", name)
         with self._transaction() as session:
-            return session.scalars(select(_Program.data).where(_Program.name == name)).one_or_none()
+            row = session.scalars(self._program(name)).one_or_none()
+            return None if row is None else row.data
 
     def list_programs(self) -> list[str]:
         """All program names, sorted."""
         with self._transaction() as session:
-            return list(session.scalars(select(_Program.name).order_by(_Program.name)))
+            return list(
+                session.scalars(
+                    select(_Program.name)
+                    .where(_Program.owner == self.owner)
+                    .order_by(_Program.name)
+                )
+            )
 
     def delete_program(self, name: str) -> bool:
         """Delete a program; False if there was none."""
         name = _check_name("program name", name)
         with self._transaction() as session:
-            row = session.scalars(select(_Program).where(_Program.name == name)).one_or_none()
+            row = session.scalars(self._program(name)).one_or_none()
             if row is None:
                 return False
             session.delete(row)
@@ -390,7 +455,7 @@ class Store:
         source = _check_name("log source", source)
         clean = _check_json("log data", data)
         with self._transaction() as session:
-            owner = session.scalars(select(_Person).where(_Person.name == person)).one_or_none()
+            owner = session.scalars(self._person(person)).one_or_none()
             if owner is None:
                 raise StoreError(f"no person named {person!r}: save the person first")
             log = _TrainingLog(person=owner, source=source, data=clean)
@@ -408,7 +473,7 @@ class Store:
             rows = session.scalars(
                 select(_TrainingLog)
                 .join(_TrainingLog.person)
-                .where(_Person.name == person)
+                .where(_Person.name == person, _Person.owner == self.owner)
                 .order_by(_TrainingLog.created_at, _TrainingLog.id)
             )
             return [
@@ -434,9 +499,9 @@ class Store:
         source = _check_name("log source", source)
         clean = _check_json("log data", {**meta, "entries": list(entries)})
         with self._transaction() as session:
-            owner = session.scalars(select(_Person).where(_Person.name == person)).one_or_none()
+            owner = session.scalars(self._person(person)).one_or_none()
             if owner is None:
-                owner = _Person(name=person, data={})
+                owner = _Person(owner=self.owner, name=person, data={})
                 session.add(owner)
                 session.flush()  # assigns the id inside the transaction
             known: set[str] = set()
@@ -507,6 +572,7 @@ class Store:
         clean_result = _check_json("run result", result)
         with self._transaction() as session:
             run = _Run(
+                owner=self.owner,
                 kind=kind,
                 person=person,
                 input=clean_input,
@@ -522,7 +588,7 @@ class Store:
         run_id = _check_id(run_id)
         with self._transaction() as session:
             run = session.get(_Run, run_id)
-            if run is None:
+            if run is None or run.owner != self.owner:
                 return None
             return {**self._summary(run), "result": run.result}
 
@@ -530,7 +596,9 @@ class Store:
         self, person: str | None = None, kind: str | None = None, *, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """Run summaries (no result body), newest first, optionally filtered and limited."""
-        query = select(_Run).options(defer(_Run.result))  # summaries never load the body
+        query = (
+            select(_Run).where(_Run.owner == self.owner).options(defer(_Run.result))
+        )  # summaries never load the body
         if person is not None:
             query = query.where(_Run.person == _check_name("person name", person))
         if kind is not None:
@@ -543,6 +611,43 @@ class Store:
             query = query.limit(limit)
         with self._transaction() as session:
             return [self._summary(run) for run in session.scalars(query)]
+
+    # --- users (web-app logins) -------------------------------------------------------------
+
+    def add_user(self, name: str, password_hash: str) -> None:
+        """A new login; StoreError if the name is taken. The caller hashes the password."""
+        name = _check_name("user name", name)
+        with self._transaction() as session:
+            if session.scalars(select(_User).where(_User.name == name)).one_or_none():
+                raise StoreError(f"user {name!r} exists already")
+            session.add(_User(name=name, password_hash=password_hash))
+
+    def user_hash(self, name: str) -> str | None:
+        """The stored password hash of a login, or None."""
+        name = _check_name("user name", name)
+        with self._transaction() as session:
+            return session.scalars(
+                select(_User.password_hash).where(_User.name == name)
+            ).one_or_none()
+
+    def set_user_hash(self, name: str, password_hash: str) -> None:
+        """Replace a hash (rehashing when the hasher's parameters changed)."""
+        name = _check_name("user name", name)
+        with self._transaction() as session:
+            row = session.scalars(select(_User).where(_User.name == name)).one()
+            row.password_hash = password_hash
+
+    def user_count(self) -> int:
+        with self._transaction() as session:
+            return len(list(session.scalars(select(_User.id))))
+
+    # --- owner filters ----------------------------------------------------------------------
+
+    def _person(self, name: str) -> Any:
+        return select(_Person).where(_Person.name == name, _Person.owner == self.owner)
+
+    def _program(self, name: str) -> Any:
+        return select(_Program).where(_Program.name == name, _Program.owner == self.owner)
 
     @staticmethod
     def _summary(run: _Run) -> dict[str, Any]:

@@ -97,6 +97,24 @@ def _environment() -> jinja2.Environment:
 
 def render(data: ReportData, lang: Lang, today: dt.date | None = None) -> str:
     """The report page for `data` in `lang`."""
+    env, context = _prepare(data, lang, today)
+    return env.get_template("report.html").render(**context)
+
+
+def render_body(data: ReportData, lang: Lang, today: dt.date | None = None) -> str:
+    """The report's content without the page around it (the web app shows it in its own page)."""
+    env, context = _prepare(data, lang, today)
+    return env.get_template("report_body.html").render(**context)
+
+
+def style() -> str:
+    """The report's style sheet (inline in the page; the web app serves it as a file)."""
+    return resources.files("myotwin.report").joinpath("templates/report_style.css").read_text()
+
+
+def _prepare(
+    data: ReportData, lang: Lang, today: dt.date | None
+) -> tuple[jinja2.Environment, dict[str, Any]]:
     trans = translations(lang)
 
     def gettext(message: str) -> str:
@@ -160,8 +178,7 @@ def render(data: ReportData, lang: Lang, today: dt.date | None = None) -> str:
         return gettext(content.CERTAINTY_WORDS[level]) if level else gettext("not graded")
 
     person = data.person
-    template = env.get_template("report.html")
-    return template.render(
+    return env, dict(
         lang=lang,
         data=data,
         person=person,

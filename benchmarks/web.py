@@ -1,0 +1,76 @@
+"""Web app: time from the request to the projection on screen, one person, 10 years.
+
+Usage: python benchmarks/web.py [--draws N] [--years 10] [--repeat 1]
+Measures, in-process through the HTTP layer (FastAPI TestClient): POST the projection form,
+poll the job as the page does, and GET the rendered result (report with plots). Then the same
+request again, which the app answers from its cache of finished projections. The target is
+under 2 s for a 10-year projection with uncertainty bands at the web's default draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _machine import describe
+from fastapi.testclient import TestClient
+
+from myotwin.web import WEB_DRAWS, create_app
+
+FORM = {
+    "age_years": "62",
+    "sex": "female",
+    "height_cm": "166",
+    "weight_kg": "71",
+    "menopause": "post",
+    "template": "beginner_full_body",
+}
+
+
+def on_screen(client: TestClient, years: str) -> float:
+    """Seconds from the form's POST to the rendered projection."""
+    client.get("/")
+    form = {**FORM, "years": years, "csrf": str(client.cookies.get("myotwin_csrf"))}
+    start = time.perf_counter()
+    started = client.post("/projection", data=form, headers={"hx-request": "true"})
+    url = started.headers["hx-push-url"]
+    page = started.text
+    while 'data-state="done"' not in page:
+        if 'data-state="error"' in page:
+            raise SystemExit(f"the projection failed: {page[:500]}")
+        time.sleep(0.05)  # the page polls every second; finer here, to time the work itself
+        page = client.get(url, headers={"hx-request": "true"}).text
+    took = time.perf_counter() - start
+    print(f"  on screen after {took:.2f} s ({len(page):,} characters of HTML)", flush=True)
+    if "<svg" not in page:
+        print("  warning: the rendered page has no plot", flush=True)
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=WEB_DRAWS)
+    parser.add_argument("--years", default="10")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    print(f"machine: {describe()}")
+    db = Path(tempfile.mkdtemp(prefix="myotwin-bench-")) / "web.db"
+    for i in range(args.repeat):
+        # a fresh app each time: nothing cached
+        client = TestClient(create_app(f"sqlite:///{db}", draws=args.draws, secret="b" * 32))
+        cold = on_screen(client, args.years)
+        warm = on_screen(client, args.years)
+        print(
+            f"run {i + 1}: {args.years}-year projection, {args.draws} draws: "
+            f"{cold:.2f} s to screen (computed), {warm:.3f} s (same inputs again, cached)"
+        )
+    print("target: under 2 s on screen")
+
+
+if __name__ == "__main__":
+    main()

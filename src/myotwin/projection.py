@@ -27,17 +27,26 @@ class Projection:
     document: dict[str, Any]
     label: dict[str, str] = field(default_factory=dict)  # the program's name per language
 
-    def report_html(self, lang: Lang) -> str:
-        from myotwin.report import report_html
+    # Rendered pages per language: a page is drawn once however often it is asked for.
+    _pages: dict[tuple[str, Lang], str] = field(default_factory=dict, repr=False, compare=False)
 
-        return report_html(self.ds, self.label.get(lang, "-"), lang)
+    def report_html(self, lang: Lang) -> str:
+        """The standalone report page (the CLI's `report`, the web's download)."""
+        if ("page", lang) not in self._pages:
+            from myotwin.report import report_html
+
+            self._pages["page", lang] = report_html(self.ds, self.label.get(lang, "-"), lang)
+        return self._pages["page", lang]
 
     def report_body(self, lang: Lang) -> str:
         """The report's content for embedding in another page (the web app)."""
-        from myotwin.report.analysis import analyse
-        from myotwin.report.render import render_body
+        if ("body", lang) not in self._pages:
+            from myotwin.report.analysis import analyse
+            from myotwin.report.render import render_body
 
-        return render_body(analyse(self.ds, self.label.get(lang, "-")), lang)
+            data = analyse(self.ds, self.label.get(lang, "-"))
+            self._pages["body", lang] = render_body(data, lang)
+        return self._pages["body", lang]
 
     def csv(self) -> str:
         return simulate_csv(self.document)

@@ -18,7 +18,7 @@ from myotwin.evidence import Reference, registry
 from myotwin.outcomes import ONE_RM_PREFIX, lookup
 from myotwin.physiology import effect_certainty, reporting_organ
 from myotwin.report import content
-from myotwin.simulate import DAYS_PER_YEAR, Summary, summarise
+from myotwin.simulate import DAYS_PER_YEAR, Summary, summarise, summarise_columns
 
 Verdict = Literal["supported", "partly", "not_supported", "not_assessed"]
 REPORT_YEARS = (1, 5)  # time points besides the horizon
@@ -165,13 +165,7 @@ def _outcome(ds: xr.Dataset, name: str, report_days: list[int]) -> OutcomeResult
     days = ds["day"].values.astype(int)
     bands: dict[str, Band] = {}
     for scenario in ("training", "no_training"):
-        values = var.sel(scenario=scenario).values  # (draw, day)
-        summaries = [summarise(values[:, i]) for i in range(len(days))]
-        bands[scenario] = Band(
-            np.array([s.mean for s in summaries]),
-            np.array([s.lo95 for s in summaries]),
-            np.array([s.hi95 for s in summaries]),
-        )
+        bands[scenario] = Band(*summarise_columns(var.sel(scenario=scenario).values))
     points = []
     for day in report_days:
         v = var.sel(day=day)

@@ -1,23 +1,19 @@
 """Per-system small multiples as inline SVG: with and without training, 95 % bands.
 
 Readable when printed in black and white: training is a solid dark line, no training a dashed
-grey one, each with a light band. Text stays text (`svg.fonttype = none`), so the page's font
-renders it and the labels can be searched.
+grey one, each with a light band. Text stays text, so the page's font renders it and the labels
+can be searched. The SVG is written directly (no plotting library): a figure costs well under a
+millisecond, which keeps a web projection on screen fast, and the output is deterministic.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import math
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 
 from myotwin.report.analysis import OutcomeResult
@@ -25,9 +21,15 @@ from myotwin.report.content import DisplayUnit
 
 COLUMNS = 3
 STYLE = {
-    "training": {"color": "#1f4e99", "linestyle": "-", "band": "#1f4e99"},
-    "no_training": {"color": "#555555", "linestyle": "--", "band": "#999999"},
+    "training": {"color": "#1f4e99", "dash": "", "band": "#1f4e99"},
+    "no_training": {"color": "#555555", "dash": "6 4", "band": "#999999"},
 }
+# Layout in SVG user units (1 unit = 1 px at 100 %).
+PANEL_W, PANEL_H = 330, 235
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 62, 14, 48, 46
+LEGEND_H = 34
+FONT = 12
+TITLE_CHARS = 40  # wrap width of a panel title
 
 
 @dataclass(frozen=True)
@@ -45,80 +47,145 @@ def system_svg(
     number: Callable[[float], str],
 ) -> str:
     """One SVG figure (no XML prolog, no external references) of `panels`."""
-    rows = -(-len(panels) // COLUMNS)
     cols = min(COLUMNS, len(panels))
-    with plt.rc_context(
-        {
-            "svg.fonttype": "none",
-            "svg.hashsalt": key,
-            "font.family": "sans-serif",
-            "font.size": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    ):
-        # Fixed margins: a layout engine costs more than everything else here.
-        height = 2.45 * rows + 0.45
-        fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, height), squeeze=False)
-        fig.subplots_adjust(
-            left=0.09 if cols > 1 else 0.2,
-            right=0.98,
-            top=1 - 0.45 / height,
-            bottom=0.75 / height,
-            wspace=0.38,
-            hspace=0.95,
-        )
-        for ax in axes.flat[len(panels) :]:
-            ax.set_visible(False)
-        for ax, panel in zip(axes.flat, panels, strict=False):
-            _panel(ax, panel, legend, years_label, number)
-        handles, labels = axes.flat[0].get_legend_handles_labels()
-        # Drawn without training first (underneath); listed with training first.
-        fig.legend(handles[::-1], labels[::-1], loc="lower center", ncols=2, frameon=False)
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
-    svg = buffer.getvalue()
-    # Inline in HTML: drop the XML prolog and DOCTYPE (and with it the DTD address).
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
-    # Path coordinates to 0.1 pt (invisible on screen and paper): a third of the size.
-    return re.sub(r' d="[^"]*"', _round_path, svg)
-
-
-def _round_path(match: re.Match[str]) -> str:
-    path = re.sub(r"(-?\d+\.\d)\d+", r"\1", match.group(0))
-    return re.sub(r"\s*\n\s*", " ", path)
+    rows = -(-len(panels) // COLUMNS)
+    width, height = cols * PANEL_W, rows * PANEL_H + LEGEND_H
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" class="plot" id="plot-{escape(key)}" '
+        f'style="max-width:100%;height:auto" font-family="sans-serif" font-size="{FONT}">'
+    ]
+    for i, panel in enumerate(panels):
+        x0, y0 = (i % COLUMNS) * PANEL_W, (i // COLUMNS) * PANEL_H
+        parts.append(_panel(panel, x0, y0, years_label, number))
+    parts.append(_legend(legend, width, height - LEGEND_H / 2))
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _panel(
-    ax: plt.Axes,
-    panel: Panel,
-    legend: dict[str, str],
-    years_label: str,
-    number: Callable[[float], str],
-) -> None:
+    panel: Panel, x0: float, y0: float, years_label: str, number: Callable[[float], str]
+) -> str:
     o = panel.outcome
-    x = o.days / 365.25
+    x = np.asarray(o.days, dtype=float) / 365.25
+    series = {}
     for scenario in ("no_training", "training"):
         band = o.bands[scenario]
-        style = STYLE[scenario]
-        mean = np.array([panel.unit.value(v) for v in band.mean])
-        lo = np.array([panel.unit.value(v) for v in band.lo95])
-        hi = np.array([panel.unit.value(v) for v in band.hi95])
-        ax.fill_between(x, lo, hi, color=style["band"], alpha=0.18, linewidth=0)
-        ax.plot(
-            x,
-            mean,
-            color=style["color"],
-            linestyle=style["linestyle"],
-            linewidth=1.8,
-            label=legend[scenario],
+        series[scenario] = tuple(
+            np.array([panel.unit.value(v) for v in values])
+            for values in (band.mean, band.lo95, band.hi95)
         )
+    finite = np.concatenate([v[np.isfinite(v)] for s in series.values() for v in s])
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    y_ticks = nice_ticks(low, high)
+    y_lo, y_hi = min(low, y_ticks[0]), max(high, y_ticks[-1])
+    if y_hi == y_lo:
+        y_lo, y_hi = y_lo - 1, y_hi + 1
+    x_hi = float(x[-1]) if x.size and x[-1] > 0 else 1.0
+    left, right = x0 + PLOT_LEFT, x0 + PANEL_W - PLOT_RIGHT
+    top, bottom = y0 + PLOT_TOP, y0 + PANEL_H - PLOT_BOTTOM
+
+    def sx(v: np.ndarray | float) -> np.ndarray:
+        return left + (np.asarray(v) / x_hi) * (right - left)
+
+    def sy(v: np.ndarray | float) -> np.ndarray:
+        return bottom - (np.asarray(v) - y_lo) / (y_hi - y_lo) * (bottom - top)
+
+    out = ['<g class="panel">']
     title = panel.title + (f" ({panel.unit.label})" if panel.unit.label else "")
-    ax.set_title(textwrap.fill(title, 34), fontsize=9, loc="left")
-    ax.set_xlabel(years_label)
-    ax.set_xlim(0, x[-1])
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: number(v)))
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: number(v)))
-    ax.grid(True, color="#dddddd", linewidth=0.6)
+    for line_no, line in enumerate(textwrap.wrap(title, TITLE_CHARS)[:2]):
+        out.append(
+            f'<text x="{x0 + 8}" y="{y0 + 16 + line_no * 15}" font-weight="bold">'
+            f"{escape(line)}</text>"
+        )
+    for tick in y_ticks:
+        y = float(sy(tick))
+        out.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dddddd"/>')
+        out.append(
+            f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{escape(number(tick))}</text>'
+        )
+    for tick in nice_ticks(0.0, x_hi, most=6):
+        if tick > x_hi + 1e-9:
+            continue
+        xx = float(sx(tick))
+        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{bottom}" stroke="#eeeeee"/>')
+        out.append(
+            f'<text x="{xx:.1f}" y="{bottom + 16}" text-anchor="middle">'
+            f"{escape(number(tick))}</text>"
+        )
+    out.append(
+        f'<text x="{(left + right) / 2:.1f}" y="{bottom + 34}" text-anchor="middle">'
+        f"{escape(years_label)}</text>"
+    )
+    out.append(
+        f'<path d="M{left},{top}V{bottom}H{right}" fill="none" stroke="#333333" stroke-width="1"/>'
+    )
+    # Drawn without training first (underneath).
+    for scenario, (mean, lo, hi) in series.items():
+        style = STYLE[scenario]
+        for run in _finite_runs(lo, hi):
+            xs, los, his = sx(x[run]), sy(lo[run]), sy(hi[run])
+            points = list(zip(xs, his, strict=True)) + list(zip(xs[::-1], los[::-1], strict=True))
+            out.append(
+                f'<path d="{_path(points)}Z" fill="{style["band"]}" fill-opacity="0.18" '
+                f'class="band {scenario}"/>'
+            )
+        for run in _finite_runs(mean):
+            dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
+            out.append(
+                f'<path d="{_path(list(zip(sx(x[run]), sy(mean[run]), strict=True)))}" '
+                f'fill="none" stroke="{style["color"]}" stroke-width="2"{dash} '
+                f'class="line {scenario}"/>'
+            )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _legend(legend: dict[str, str], width: float, y: float) -> str:
+    out = ['<g class="legend">']
+    x = width / 2 - 170
+    for scenario in ("training", "no_training"):  # listed with training first
+        style = STYLE[scenario]
+        dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
+        out.append(
+            f'<line x1="{x:.0f}" x2="{x + 28:.0f}" y1="{y:.0f}" y2="{y:.0f}" '
+            f'stroke="{style["color"]}" stroke-width="2"{dash}/>'
+        )
+        out.append(f'<text x="{x + 34:.0f}" y="{y + 4:.0f}">{escape(legend[scenario])}</text>')
+        x += 190
+    out.append("</g>")
+    return "".join(out)
+
+
+def _finite_runs(*arrays: np.ndarray) -> list[slice]:
+    """Index ranges where every array is finite (a gap breaks the line)."""
+    ok = np.logical_and.reduce([np.isfinite(a) for a in arrays])
+    runs, start = [], None
+    for i, good in enumerate(ok):
+        if good and start is None:
+            start = i
+        if not good and start is not None:
+            runs.append(slice(start, i))
+            start = None
+    if start is not None:
+        runs.append(slice(start, len(ok)))
+    return runs
+
+
+def _path(points: Sequence[tuple[float, float]]) -> str:
+    return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+
+
+def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 times a power of ten) covering `low`..`high`."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return [0.0, 1.0]
+    if high <= low:
+        pad = abs(low) * 0.05 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / max(1, most - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    count = math.ceil((high - first) / step - 1e-9)
+    return [round(first + k * step, 12) for k in range(count + 1)]

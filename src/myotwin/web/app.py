@@ -329,6 +329,7 @@ def create_app(
         return jobs.submit(owner, "trial", block_count(spec), work, {"trial": spec.name})
 
     def job_out(job: Job) -> models.JobOut:
+        job = job.snapshot()
         return models.JobOut(
             id=job.id,
             kind="trial" if job.kind == "trial" else "projection",
@@ -342,7 +343,14 @@ def create_app(
         job = jobs.get(owner, job_id)
         if job is None:
             raise HTTPException(404, "no such job")
-        return job
+        return job.snapshot()
+
+    def finished_projection(owner: str, job_id: str) -> Projection:
+        job = owned_job(owner, job_id)
+        if job.kind != "projection" or job.state != "done":
+            raise HTTPException(409, "not a finished projection")
+        result: Projection = job.result
+        return result
 
     # =========================================================================================
     # Pages
@@ -445,6 +453,7 @@ def create_app(
 
     def job_view(request: Request, job: Job, fragment: bool) -> HTMLResponse:
         lang = lang_of(request)
+        job = job.snapshot()
         context: dict[str, Any] = {"job": job}
         if job.state == "done" and job.kind == "projection":
             context["report"] = job.result.report_body(lang)
@@ -462,11 +471,7 @@ def create_app(
         return job_view(request, job, fragment=bool(request.headers.get("hx-request")))
 
     def projection_of(request: Request, job_id: str) -> Projection:
-        job = owned_job(owner_of(request), job_id)
-        if job.kind != "projection" or job.state != "done":
-            raise HTTPException(409, "the projection is not finished")
-        result: Projection = job.result
-        return result
+        return finished_projection(owner_of(request), job_id)
 
     def attachment(name: str) -> dict[str, str]:
         return {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -824,10 +829,7 @@ def create_app(
     )
     def api_job_csv(job_id: str, owner: Owner) -> PlainTextResponse:
         """A finished projection as CSV (outcome, unit, day, scenario, mean, lo95, hi95)."""
-        job = owned_job(owner, job_id)
-        if job.state != "done" or job.kind != "projection":
-            raise HTTPException(409, "not a finished projection")
-        return PlainTextResponse(job.result.csv(), media_type="text/csv")
+        return PlainTextResponse(finished_projection(owner, job_id).csv(), media_type="text/csv")
 
     @app.get(
         "/api/jobs/{job_id}/report",
@@ -836,10 +838,7 @@ def create_app(
     )
     def api_job_report(job_id: str, owner: Owner, lang: Lang = "nl") -> HTMLResponse:
         """A finished projection's report page (HTML) in Dutch or English."""
-        job = owned_job(owner, job_id)
-        if job.state != "done" or job.kind != "projection":
-            raise HTTPException(409, "not a finished projection")
-        return HTMLResponse(job.result.report_html(lang))
+        return HTMLResponse(finished_projection(owner, job_id).report_html(lang))
 
     @app.post(
         "/api/trials",

@@ -13,7 +13,7 @@ import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 MAX_KEPT = 200  # finished jobs kept for their pages and downloads; the oldest go first
@@ -32,6 +32,11 @@ class Job:
     meta: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
+
+    def snapshot(self) -> Job:
+        """A copy at one moment: a worker may finish between two reads of `state` (a page
+        that saw "running" and then rendered "done" would show a result it never fetched)."""
+        return replace(self, meta=dict(self.meta))
 
     @property
     def fraction(self) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import sqlite3
+import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from myotwin.store import Store
 from myotwin.web import create_app
+from myotwin.web.jobs import Jobs
 
 LOGS = Path(__file__).parent / "data" / "logs"
 PERSON = {"age_years": 62, "sex": "female", "height_cm": 166, "weight_kg": 71}
@@ -182,6 +184,34 @@ def test_api_projection_job_result_csv_and_report(client: TestClient) -> None:
     assert client.get(again["result_url"]).json()["outcomes"] == doc["outcomes"]
     runs = client.get("/api/runs").json()
     assert runs and runs[0]["kind"] == "simulate"
+
+
+def test_worker_processes_give_the_same_numbers_as_the_server_thread(tmp_path: Path) -> None:
+    request = {"person": PERSON, **SMALL}
+    local = TestClient(create_app(f"sqlite:///{tmp_path / 'a.db'}", draws=2, secret="s" * 32))
+    with TestClient(
+        create_app(f"sqlite:///{tmp_path / 'b.db'}", draws=2, secret="s" * 32, processes=2)
+    ) as pooled:  # `with`: the app's shutdown closes its worker processes
+        docs = []
+        for c in (local, pooled):
+            job = wait(c, c.post("/api/projections", json=request).json()["id"])
+            docs.append(c.get(job["result_url"]).json())
+    assert docs[0]["outcomes"] == docs[1]["outcomes"]
+
+
+def test_a_page_sees_one_state_of_a_job_that_finishes_meanwhile() -> None:
+    release = threading.Event()
+    jobs = Jobs(1)
+    job = jobs.submit("", "projection", 1, lambda advance: release.wait(30) and "result")
+    while job.state != "running":
+        time.sleep(0.01)
+    seen = job.snapshot()
+    release.set()
+    while job.state != "done":
+        time.sleep(0.01)
+    assert (seen.state, seen.result) == ("running", None)
+    assert (job.state, job.result) == ("done", "result")
+    jobs.shutdown()
 
 
 def test_api_rejects_an_invalid_person(client: TestClient) -> None:

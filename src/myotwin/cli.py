@@ -5,6 +5,7 @@ Help and tables follow the locale (`--lang nl|en` overrides); JSON and CSV are n
 """
 
 import json
+import os
 import sys
 import tomllib
 from enum import StrEnum
@@ -377,6 +378,9 @@ def build_app(lang: Lang) -> typer.Typer:
         port: Annotated[int, typer.Option(help=t("port_opt", lang))] = 8000,
         auth: Annotated[bool, typer.Option("--auth", help=t("auth_opt", lang))] = False,
         draws: Annotated[int, typer.Option(help=t("web_draws_opt", lang))] = 50,
+        processes: Annotated[
+            int | None, typer.Option(help=t("processes_opt", lang), show_default=False)
+        ] = None,
         secret: Annotated[
             str | None, typer.Option(envvar="MYOTWIN_SECRET", help=t("secret_opt", lang))
         ] = None,
@@ -392,8 +396,13 @@ def build_app(lang: Lang) -> typer.Typer:
             fail(f"--port: {port} is out of range 1..65535")
         if not 1 <= draws <= 1000:
             fail(f"--draws: {draws} is out of range 1..1000")
+        cores = os.cpu_count() or 1
+        if processes is None:
+            processes = cores
+        if not 0 <= processes <= 4 * cores:
+            fail(f"--processes: {processes} is out of range 0..{4 * cores}")
         try:
-            web = create_app(db, auth=auth, secret=secret, draws=draws)
+            web = create_app(db, auth=auth, secret=secret, draws=draws, processes=processes)
         except StoreError as exc:
             fail(str(exc))
         sys.stderr.write(t("serving", lang, host=host, port=port) + "\n")

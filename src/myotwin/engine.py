@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -211,28 +212,46 @@ class Executor(Protocol):
 
 class SerialExecutor:
     def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
-        results = []
-        for item in items:
-            results.append(fn(item))
-            if done is not None:
-                done(1)
-        return results
+        return _collect(map(fn, items), done)
 
 
 class ProcessExecutor:
-    """Blocks in a process pool."""
+    """Blocks in a process pool: a fresh pool for each `map`, or with `keep` one pool started
+    now and kept for many calls (a server: no start-up cost per request; `close` ends it)."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, keep: bool = False) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        if keep:
+            # Spawned, not forked: the caller may be a threaded server, and a fork copies
+            # locks other threads hold. Each worker imports the model now, not at first use.
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            for _ in range(self.workers):
+                self._pool.submit(_warm_up)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
-        results = []
+        if self._pool is not None:
+            return _collect(self._pool.map(fn, items), done)
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            for result in pool.map(fn, items):
-                results.append(result)
-                if done is not None:
-                    done(1)
-        return results
+            return _collect(pool.map(fn, items), done)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _collect(results: Iterable[R], done: Done | None) -> list[R]:
+    collected = []
+    for result in results:
+        collected.append(result)
+        if done is not None:
+            done(1)
+    return collected
+
+
+def _warm_up() -> None:
+    registry()
 
 
 class DaskExecutor:

@@ -209,6 +209,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Draws per projection in the web app (fewer: faster, rougher bands).",
         "nl": "Trekkingen per projectie in de webapp (minder: sneller, ruwere banden).",
     },
+    "processes_opt": {
+        "en": "Worker processes that compute projections (default: one per CPU core; "
+        "0: in the server process).",
+        "nl": "Werkprocessen die de projecties berekenen (standaard: één per processorkern; "
+        "0: in het serverproces zelf).",
+    },
     "secret_opt": {
         "en": "Secret that signs login cookies (default: a new one per start, so logins end "
         "when the server stops).",

@@ -75,11 +75,21 @@ def project(
     draws: int = 200,
     seed: int = 0,
     progress: Any = None,
+    executor: Any = None,
 ) -> Projection:
     """Simulate `person` with `program` (after `log`, if given) and without it."""
     from myotwin.simulate import simulate
 
-    ds = simulate(person, program, log=log, years=years, draws=draws, seed=seed, progress=progress)
+    ds = simulate(
+        person,
+        program,
+        log=log,
+        years=years,
+        draws=draws,
+        seed=seed,
+        progress=progress,
+        executor=executor,
+    )
     labels = {lang: run_label(program, log_label, lang, titles=True) for lang in ("nl", "en")}
     return Projection(ds, simulate_document(ds), labels)
 

@@ -12,7 +12,8 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ from starlette.datastructures import UploadFile
 from starlette.routing import Match
 
 from myotwin import __version__
+from myotwin.engine import ProcessExecutor
 from myotwin.i18n import LANGS, Lang
 from myotwin.inputs import InputError, Person, Program
 from myotwin.projection import Projection, project
@@ -110,17 +112,30 @@ def create_app(
     secret: str | None = None,
     draws: int = WEB_DRAWS,
     workers: int = 2,
+    processes: int = 0,
 ) -> FastAPI:
     """The app over the store at `db_url` (default: the user's SQLite database).
 
     `secret` signs the session and CSRF cookies (default: random per start, so logins end
-    when the server stops); `draws` is the number of draws of a web projection.
+    when the server stops); `draws` is the number of draws of a web projection; `workers`
+    jobs run at once; `processes` > 0 computes projections in that many worker processes,
+    started with the app (with 0, in the job's own thread).
     """
     store = Store(db_url)
     signer = Signer(secret or secrets.token_urlsafe(32))
     jobs = Jobs(workers)
+    model_pool = ProcessExecutor(processes, keep=True) if processes > 0 else None
     projections = _Cache(CACHE_SIZE)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+        if model_pool is not None:
+            model_pool.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="myotwin",
         version=__version__,
         description="What strength training does to muscle, bone, glucose, energy balance, "
@@ -128,6 +143,7 @@ def create_app(
     )
     app.state.store = store
     app.state.jobs = jobs
+    app.state.model_pool = model_pool
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files("myotwin.web").joinpath("static"))),
@@ -289,6 +305,7 @@ def create_app(
                 draws=n_draws,
                 seed=seed,
                 progress=advance,
+                executor=model_pool,
             )
             result.report_body("nl")  # rendered here, not in the request that shows it
             projections.put(key, result)

@@ -379,3 +379,23 @@ def test_an_old_database_gains_the_owner_column(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{path}")
     assert store.get_person("anne") == {"age_years": 62}  # the local user's, as before
     assert store.for_owner("coach").get_person("anne") is None
+
+
+def test_exercise_names_are_each_users_own_also_in_an_old_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # before owners: one name mapped for everybody
+        db.execute(
+            "CREATE TABLE exercise_names (id INTEGER PRIMARY KEY, name VARCHAR(200) UNIQUE, "
+            "exercise_id VARCHAR(100), created_at DATETIME)"
+        )
+        db.execute(
+            "INSERT INTO exercise_names (name, exercise_id, created_at) "
+            "VALUES ('kettlebell swing', 'goblet_squat', '2026-01-01')"
+        )
+    store = Store(f"sqlite:///{path}")
+    coach = store.for_owner("coach")
+    assert store.exercise_names() == {"kettlebell swing": "goblet_squat"}
+    assert coach.exercise_names() == {}
+    coach.map_exercise_name("kettlebell swing", "romanian_deadlift")
+    assert coach.exercise_names() == {"kettlebell swing": "romanian_deadlift"}
+    assert store.exercise_names() == {"kettlebell swing": "goblet_squat"}

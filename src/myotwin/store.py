@@ -213,9 +213,11 @@ class _ExerciseName(_Base):
     """A user's mapping of a workout-app exercise name to a catalogue id (``log map``)."""
 
     __tablename__ = "exercise_names"
+    __table_args__ = (UniqueConstraint("owner", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(_EXERCISE_NAME_MAX), unique=True)
+    owner: Mapped[str] = _owner_column()
+    name: Mapped[str] = mapped_column(String(_EXERCISE_NAME_MAX))
     exercise_id: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime(), default=_now)
 
@@ -258,6 +260,18 @@ def _add_owner_columns(engine: Engine) -> None:
                         f"VARCHAR({_OWNER_MAX}) NOT NULL DEFAULT ''"
                     )
                 )
+    if "owner" not in {c["name"] for c in tables.get_columns("exercise_names")}:
+        # Its names were unique over everyone: rebuild it, unique per owner.
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE exercise_names RENAME TO exercise_names_old"))
+            _ExerciseName.__table__.create(connection)  # type: ignore[attr-defined]
+            connection.execute(
+                text(
+                    "INSERT INTO exercise_names (owner, name, exercise_id, created_at) "
+                    "SELECT '', name, exercise_id, created_at FROM exercise_names_old"
+                )
+            )
+            connection.execute(text("DROP TABLE exercise_names_old"))
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -288,7 +302,8 @@ class Store:
 
     def __init__(self, url: str | None = None, *, owner: str = "") -> None:
         url = default_database_url() if url is None else url
-        # Every read and write of people, programs, logs and runs is limited to this owner.
+        # Every read and write of people, programs, logs, exercise names and runs is limited
+        # to this owner.
         self.owner = owner if owner == "" else _check_name("owner", owner)
         self._closed = False
         self._engine = self._open_engine(url)
@@ -534,17 +549,23 @@ class Store:
         exercise_id = _check_name("exercise id", exercise_id)
         with self._transaction() as session:
             row = session.scalars(
-                select(_ExerciseName).where(_ExerciseName.name == name)
+                select(_ExerciseName).where(
+                    _ExerciseName.name == name, _ExerciseName.owner == self.owner
+                )
             ).one_or_none()
             if row is None:
-                session.add(_ExerciseName(name=name, exercise_id=exercise_id))
+                session.add(_ExerciseName(owner=self.owner, name=name, exercise_id=exercise_id))
             else:
                 row.exercise_id = exercise_id
 
     def exercise_names(self) -> dict[str, str]:
-        """Every mapped exercise name and its catalogue id."""
+        """Every exercise name this owner mapped, and its catalogue id."""
         with self._transaction() as session:
-            rows = session.execute(select(_ExerciseName.name, _ExerciseName.exercise_id))
+            rows = session.execute(
+                select(_ExerciseName.name, _ExerciseName.exercise_id).where(
+                    _ExerciseName.owner == self.owner
+                )
+            )
             return {name: exercise_id for name, exercise_id in rows}
 
     # --- runs -----------------------------------------------------------------------------

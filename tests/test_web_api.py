@@ -282,6 +282,9 @@ def test_the_log_page_uploads_an_export(client: TestClient) -> None:
     summary = BeautifulSoup(page.text, "html.parser").find(id="import-summary")
     assert summary is not None and "Geïmporteerd uit hevy" in summary.get_text()
     assert "bob" in client.get("/api/people").json()
+    # the summary counts working sets as the stored log below it does
+    stored = client.get("/api/people/bob/logs").json()
+    assert f"{stored['sets']} werksets" in summary.get_text()
 
 
 # --------------------------------------------------------------------------- logins, access

@@ -1,14 +1,16 @@
 """Population scale: person-days per second of the full model, peak memory, Dask scaling.
 
 Usage: python benchmarks/population.py [--sizes 1000 100000 1000000] [--days 30]
-                                       [--dask-persons 8000] [--no-dask]
+                                       [--dask-persons 8000] [--dask-workers 2 4]
+                                       [--no-dask]
 
 1. Throughput: every organ model steps persons drawn from the shipped Dutch 50+ table (the
    population outcomes wanted, so bone, mobility events, glucose and energy all work), all of
    them training (machine circuit, twice a week), serial on one core, over `--days` days.
    Person-days per second per size, and the peak resident memory of this process after it.
-2. Dask: the same population run (one year, no-training scenario) serially and on a local
-   cluster of 2 single-thread worker processes; the speed-up, and whether the numbers match.
+2. Dask: the same population run (one year, no-training scenario) serially and on local
+   clusters of `--dask-workers` single-thread worker processes; the speed-up, and whether the
+   numbers match.
 Prints the machine. A benchmark, not a test: this shared machine's timings are noisy.
 """
 
@@ -65,25 +67,32 @@ def throughput(n: int, days: int) -> float:
     return n * days / (time.perf_counter() - start)
 
 
-def dask_scaling(persons: int) -> None:
+def dask_scaling(persons: int, workers: list[int]) -> None:
+    """The one-year run serially, then on local clusters of `workers` single-thread processes."""
     s = spec(persons, train=False)
-    block = max(persons // 8, 1)
+    block = max(persons // (4 * max(workers)), 1)  # at least 4 blocks per worker
+    pd = persons * 366
     start = time.perf_counter()
     serial = run_population(s, SerialExecutor(), block_persons=block)  # type: ignore[arg-type]
     t_serial = time.perf_counter() - start
-    start = time.perf_counter()
-    with DaskExecutor("local", 2) as ex:
-        t_start = time.perf_counter() - start
-        result = run_population(s, ex, block_persons=block)  # type: ignore[arg-type]
-    t_dask = time.perf_counter() - start
-    same = [tuple(r.values()) for r in result.rows] == [tuple(r.values()) for r in serial.rows]
-    pd = persons * 366
     print(
-        f"Dask, {persons:,} persons x 1 year in {persons // block} blocks: serial {t_serial:.1f} s "
-        f"({pd / t_serial:,.0f} person-days/s); LocalCluster 2 workers x 1 thread "
-        f"{t_dask:.1f} s incl. {t_start:.1f} s start ({pd / t_dask:,.0f} person-days/s); "
-        f"speed-up {t_serial / t_dask:.2f}x (ideal 2.00x); same numbers: {same}"
+        f"Dask, {persons:,} persons x 1 year in {-(-persons // block)} blocks: serial "
+        f"{t_serial:.1f} s ({pd / t_serial:,.0f} person-days/s)",
+        flush=True,
     )
+    for n in workers:
+        start = time.perf_counter()
+        with DaskExecutor("local", n) as ex:
+            t_start = time.perf_counter() - start
+            result = run_population(s, ex, block_persons=block)  # type: ignore[arg-type]
+        t_dask = time.perf_counter() - start
+        same = [tuple(r.values()) for r in result.rows] == [tuple(r.values()) for r in serial.rows]
+        print(
+            f"  LocalCluster {n} workers x 1 thread: {t_dask:.1f} s incl. {t_start:.1f} s start "
+            f"({pd / t_dask:,.0f} person-days/s); speed-up {t_serial / t_dask:.2f}x "
+            f"(ideal {n:.2f}x); same numbers: {same}",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -91,6 +100,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000, 1_000_000])
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--dask-persons", type=int, default=8000)
+    parser.add_argument("--dask-workers", type=int, nargs="+", default=[2])
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
     print(f"machine: {describe()}")
@@ -112,7 +122,7 @@ def main() -> None:
             f"peak RSS so far {peak_rss_mib():,.0f} MiB"
         )
     if not args.no_dask:
-        dask_scaling(args.dask_persons)
+        dask_scaling(args.dask_persons, args.dask_workers)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
 from myotwin.i18n import Lang
 from myotwin.inputs import Person, Program, TrainingLog
+
+if TYPE_CHECKING:
+    from myotwin.engine import Executor
 
 
 @dataclass
@@ -75,7 +78,7 @@ def project(
     draws: int = 200,
     seed: int = 0,
     progress: Any = None,
-    executor: Any = None,
+    executor: Executor | None = None,
 ) -> Projection:
     """Simulate `person` with `program` (after `log`, if given) and without it."""
     from myotwin.simulate import simulate

@@ -19,6 +19,7 @@ import pandas as pd
 from _machine import describe
 from simglucose.patient.t1dpatient import Action, T1DPatient
 
+from myotwin.peers import simglucose_meal_params
 from myotwin.physiology import meal_model as mm
 
 NAME = "adult#001"
@@ -44,14 +45,7 @@ def main() -> None:
     sg_rate = 1.0 / ((time.perf_counter() - start) * day / args.sim_minutes)
 
     n = args.patients
-    p = mm.MealParams(
-        bw=r.BW, kabs=r.kabs, kmax=r.kmax, kmin=r.kmin, b=r.b, d=r.d, f=r.f, vg=r.Vg, vi=r.Vi,
-        k1=r.k1, k2=r.k2, kp1=r.kp1, kp2=r.kp2, kp3=r.kp3, kp4=0.0, ki=r.ki, fcns=r.Fsnc,
-        vm0=r.Vm0, vmx=r.Vmx, km0=r.Km0, p2u=r.p2u, ib=r.Ib, m1=r.m1, m2=r.m2, m4=r.m4, m5=0.0,
-        m6=r.m30 / (r.m1 + r.m30), ke1=r.ke1, ke2=r.ke2, ka1=r.ka1, ka2=r.ka2, kd=r.kd,
-        ksc=r.ksc, k_sec=0.0, alpha=1.0, beta=0.0, gamma=0.0, gb=r.Gb, sb=0.0, beta_ex=0.0,
-        thr_min=5.0, tau_acute_min=600.0, pmol_per_unit=6000.0,
-    )  # fmt: skip
+    p = simglucose_meal_params(r)
     x0 = np.zeros((mm.N_STATES, n))
     x0[:13] = r.iloc[2:15].to_numpy(dtype=float)[:, None]
     inputs = mm.Inputs(cho_g_per_min=meals, insulin_u_per_min=np.full(day, basal))

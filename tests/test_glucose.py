@@ -14,6 +14,7 @@ from _cli import run_cli
 from myotwin.engine import Block, run_block
 from myotwin.evidence import registry
 from myotwin.inputs import Person, Program
+from myotwin.peers import simglucose_meal_params
 from myotwin.persons import DIABETES, complete_anthropometry, person_arrays
 from myotwin.physiology import glucose as gl
 from myotwin.physiology import glucose_day as gd
@@ -91,14 +92,7 @@ def test_type1_set_without_secretion_reproduces_simglucose() -> None:
 
     name = "adult#001"
     r = _simglucose_params(name)
-    p = mm.MealParams(
-        bw=r.BW, kabs=r.kabs, kmax=r.kmax, kmin=r.kmin, b=r.b, d=r.d, f=r.f, vg=r.Vg, vi=r.Vi,
-        k1=r.k1, k2=r.k2, kp1=r.kp1, kp2=r.kp2, kp3=r.kp3, kp4=0.0, ki=r.ki, fcns=r.Fsnc,
-        vm0=r.Vm0, vmx=r.Vmx, km0=r.Km0, p2u=r.p2u, ib=r.Ib, m1=r.m1, m2=r.m2, m4=r.m4, m5=0.0,
-        m6=r.m30 / (r.m1 + r.m30), ke1=r.ke1, ke2=r.ke2, ka1=r.ka1, ka2=r.ka2, kd=r.kd,
-        ksc=r.ksc, k_sec=0.0, alpha=1.0, beta=0.0, gamma=0.0, gb=r.Gb, sb=0.0, beta_ex=0.0,
-        thr_min=5.0, tau_acute_min=600.0, pmol_per_unit=6000.0,
-    )  # fmt: skip
+    p = simglucose_meal_params(r)
     minutes = 420
     announced = np.zeros(minutes)
     announced[30], announced[270] = 60.0, 25.0  # g carbohydrate

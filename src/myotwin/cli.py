@@ -8,10 +8,11 @@ import json
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,6 +28,8 @@ from myotwin.inputs import (
     load_training_log,
 )
 from myotwin.projection import run_label, simulate_csv, simulate_document
+
+T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -71,6 +74,29 @@ def _resolve_program(program: Path | None, template: str | None) -> Program | No
     if program is not None:
         return load_program(program)
     return builtin(template or "beginner_full_body")
+
+
+def _curves(
+    person: Path | None,
+    program: Path | None,
+    template: str | None,
+    plot: Path | None,
+    lang: Lang,
+    compute: Callable[[Person, Program], T],
+    draw: Callable[[T, str, Lang], None],
+) -> T:
+    """The curves of `session` and `glucose-day`: `compute` for the person and program, drawn
+    to `plot` if given; bad input or an unwritable plot fails with one line."""
+    try:
+        who = load_person(person) if person is not None else example_person()
+        prog = _resolve_program(program, template)
+        assert prog is not None
+        result = compute(who, prog)
+        if plot is not None:
+            draw(result, str(plot), lang)
+    except (InputError, OSError, ValueError) as exc:
+        fail(str(exc))
+    return result
 
 
 def _resolve_run(
@@ -228,15 +254,7 @@ def build_app(lang: Lang) -> typer.Typer:
         from myotwin.session import plot as plot_curves
         from myotwin.session import session_curves
 
-        try:
-            who = load_person(person) if person is not None else example_person()
-            prog = _resolve_program(program, template)
-            assert prog is not None
-            curves = session_curves(who, prog)
-            if plot is not None:
-                plot_curves(curves, str(plot), lang)
-        except (InputError, OSError, ValueError) as exc:
-            fail(str(exc))
+        curves = _curves(person, program, template, plot, lang, session_curves, plot_curves)
         if fmt is TrialFormat.json:
             doc = {
                 "schema": "myotwin.session/1",
@@ -276,15 +294,7 @@ def build_app(lang: Lang) -> typer.Typer:
         from myotwin.glucose_curve import clock, glucose_day
         from myotwin.glucose_curve import plot as plot_day
 
-        try:
-            who = load_person(person) if person is not None else example_person()
-            prog = _resolve_program(program, template)
-            assert prog is not None
-            day = glucose_day(who, prog)
-            if plot is not None:
-                plot_day(day, str(plot), lang)
-        except (InputError, OSError, ValueError) as exc:
-            fail(str(exc))
+        day = _curves(person, program, template, plot, lang, glucose_day, plot_day)
         if fmt is TrialFormat.json:
             doc = {
                 "schema": "myotwin.glucose-day/1",

@@ -9,6 +9,7 @@ import numpy as np
 
 from myotwin.engine import Block, Simulation
 from myotwin.evidence import registry
+from myotwin.figures import CURVE, figure, shade_session
 from myotwin.inputs import InputError, Person, Program
 from myotwin.persons import complete_anthropometry, person_arrays
 from myotwin.physiology import glucose as gl
@@ -89,27 +90,16 @@ def clock(minute: float | np.integer) -> str:
 
 def plot(curves: GlucoseDay, path: str, lang: str) -> None:
     """Write both curves as a figure (PNG, SVG or PDF by the file's extension)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # an optional extra
-        raise InputError("--plot: needs matplotlib; install myotwin[plot]") from exc
     words = {
         "nl": ("zonder training", "met training", "training", "tijd", "glucose (mmol/L)"),
         "en": ("without a session", "with a session", "session", "time", "glucose (mmol/L)"),
     }[lang]
-    fig, ax = plt.subplots(figsize=(9, 4))
-    ax.plot(curves.minutes, curves.without, color="#7a7a7a", label=words[0])
-    ax.plot(curves.minutes, curves.with_session, color="#1f6f8b", label=words[1])
-    start = curves.session_start_min
-    ax.axvspan(start, start + curves.session_minutes, color="#f2c14e", alpha=0.3, label=words[2])
-    ticks = np.arange(0, mm.MINUTES_PER_DAY + 1, 180)
-    ax.set_xticks(ticks, [clock(m) for m in ticks])
-    ax.set_xlabel(words[3])
-    ax.set_ylabel(words[4])
-    ax.legend(loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    with figure(path, figsize=(9, 4)) as ax:
+        ax.plot(curves.minutes, curves.without, color="#7a7a7a", label=words[0])
+        ax.plot(curves.minutes, curves.with_session, color=CURVE, label=words[1])
+        shade_session(ax, curves.session_start_min, curves.session_minutes, words[2])
+        ticks = np.arange(0, mm.MINUTES_PER_DAY + 1, 180)
+        ax.set_xticks(ticks, [clock(m) for m in ticks])
+        ax.set_xlabel(words[3])
+        ax.set_ylabel(words[4])
+        ax.legend(loc="upper right")

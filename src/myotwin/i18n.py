@@ -326,6 +326,41 @@ MESSAGES.update(
 )
 
 
+# --- population runs (`myotwin population`) --------------------------------------------------
+MESSAGES.update(
+    {
+        "population_help": {
+            "en": "Run a synthetic population under scenarios over years (population outcomes).",
+            "nl": "Simuleer een synthetische bevolking onder scenario's over jaren.",
+        },
+        "population_arg": {"en": "Population-run file (TOML).", "nl": "Bevolkingsbestand (TOML)."},
+        "population_out_opt": {
+            "en": "Write the yearly rows to this Parquet file.",
+            "nl": "Schrijf naar Parquet.",
+        },
+        "population_dask_opt": {
+            "en": "Run blocks on Dask: a scheduler address, or 'local' for a local cluster.",
+            "nl": "Reken op Dask: een scheduleradres, of 'local' voor een lokaal cluster.",
+        },
+        "population_persons_opt": {
+            "en": "Override the file's persons.",
+            "nl": "Overschrijf het aantal personen.",
+        },
+        "population_years_opt": {
+            "en": "Override the file's years.",
+            "nl": "Overschrijf het aantal jaren.",
+        },
+        "population_seed_opt": {"en": "Override the file's seed.", "nl": "Overschrijf de seed."},
+        "population_block_opt": {
+            "en": "Persons per block (does not change the numbers).",
+            "nl": "Personen per blok (verandert de uitkomsten niet).",
+        },
+        "population_lang_opt": {"en": "nl | en", "nl": "nl | en"},
+        "population_progress": {"en": "Simulating population", "nl": "Bevolking doorrekenen"},
+    }
+)
+
+
 def t(key: str, lang: Lang, **fields: object) -> str:
     text = MESSAGES[key][lang]
     return text.format(**fields) if fields else text

@@ -8,6 +8,7 @@ import numpy as np
 
 from myotwin.engine import Block, Simulation
 from myotwin.evidence import registry
+from myotwin.figures import CURVE, figure, shade_session
 from myotwin.inputs import InputError, Person, Program
 from myotwin.outcomes import lookup
 from myotwin.persons import complete_anthropometry, person_arrays
@@ -58,13 +59,6 @@ def session_curves(
 
 def plot(curves: SessionCurves, path: str, lang: str) -> None:
     """Write the curves as a figure (PNG, SVG or PDF by the file's extension)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # an optional extra
-        raise InputError("--plot: needs matplotlib; install myotwin[plot]") from exc
     titles = {
         "nl": {
             "growth_hormone": "Groeihormoon",
@@ -83,13 +77,10 @@ def plot(curves: SessionCurves, path: str, lang: str) -> None:
             "session": "session",
         },
     }[lang]
-    fig, axes = plt.subplots(2, 2, figsize=(9, 6), sharex=True)
-    for ax, name in zip(axes.flat, hormones.HORMONES, strict=True):
-        ax.plot(curves.minutes, curves.values[name], color="#1f6f8b")
-        ax.axvspan(0, curves.session_minutes, color="#f2c14e", alpha=0.3, label=titles["session"])
-        ax.set_title(f"{titles[name]} ({curves.units[name]})")
-        ax.set_xlabel(titles["x"])
-    axes.flat[0].legend(loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    with figure(path, 2, 2, figsize=(9, 6), sharex=True) as axes:
+        for ax, name in zip(axes.flat, hormones.HORMONES, strict=True):
+            ax.plot(curves.minutes, curves.values[name], color=CURVE)
+            shade_session(ax, 0, curves.session_minutes, titles["session"])
+            ax.set_title(f"{titles[name]} ({curves.units[name]})")
+            ax.set_xlabel(titles["x"])
+        axes.flat[0].legend(loc="upper right")

@@ -10,39 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from myotwin.i18n import Lang, t
 from myotwin.population.run import BLOCK_PERSONS, OUTCOMES, PopulationResult
-
-TEXT = {
-    "help": {
-        "en": "Run a synthetic population under scenarios over years (population outcomes).",
-        "nl": "Simuleer een synthetische bevolking onder scenario's over jaren.",
-    },
-    "spec": {"en": "Population-run file (TOML).", "nl": "Bevolkingsbestand (TOML)."},
-    "out": {"en": "Write the yearly rows to this Parquet file.", "nl": "Schrijf naar Parquet."},
-    "workers": {
-        "en": "Worker processes (1 = serial).",
-        "nl": "Aantal werkprocessen (1 = serieel).",
-    },
-    "dask": {
-        "en": "Run blocks on Dask: a scheduler address, or 'local' for a local cluster.",
-        "nl": "Reken op Dask: een scheduleradres, of 'local' voor een lokaal cluster.",
-    },
-    "persons": {"en": "Override the file's persons.", "nl": "Overschrijf het aantal personen."},
-    "years": {"en": "Override the file's years.", "nl": "Overschrijf het aantal jaren."},
-    "seed": {"en": "Override the file's seed.", "nl": "Overschrijf de seed."},
-    "block": {
-        "en": "Persons per block (does not change the numbers).",
-        "nl": "Personen per blok (verandert de uitkomsten niet).",
-    },
-    "progress": {"en": "Simulating population", "nl": "Bevolking doorrekenen"},
-}
 
 # Rates and proportions are easier to read per 1,000 (data exports keep per person-year).
 PER_THOUSAND = {"rate", "proportion", "prevalence"}
-
-
-def _t(key: str, lang: str) -> str:
-    return TEXT[key].get(lang, TEXT[key]["en"])
 
 
 def peak_rss_mib() -> float:
@@ -98,20 +70,24 @@ def print_result(result: PopulationResult, seconds: float, lang: str) -> None:
     )
 
 
-def register(app: typer.Typer, lang: str, progress_factory: Any, fail: Any) -> None:
+def register(app: typer.Typer, lang: Lang, progress_factory: Any, fail: Any) -> None:
     """Add the `population` command to `app`."""
 
-    @app.command("population", help=_t("help", lang))
+    @app.command("population", help=t("population_help", lang))
     def population_cmd(
-        path: Annotated[Path, typer.Argument(help=_t("spec", lang))],
-        out: Annotated[Path | None, typer.Option(help=_t("out", lang))] = None,
-        workers: Annotated[int, typer.Option(help=_t("workers", lang))] = 1,
-        dask: Annotated[str | None, typer.Option(help=_t("dask", lang))] = None,
-        persons: Annotated[int | None, typer.Option(help=_t("persons", lang))] = None,
-        years: Annotated[int | None, typer.Option(help=_t("years", lang))] = None,
-        seed: Annotated[int | None, typer.Option(help=_t("seed", lang))] = None,
-        block_persons: Annotated[int, typer.Option(help=_t("block", lang))] = BLOCK_PERSONS,
-        _lang: Annotated[str | None, typer.Option("--lang", help="nl | en")] = None,
+        path: Annotated[Path, typer.Argument(help=t("population_arg", lang))],
+        out: Annotated[Path | None, typer.Option(help=t("population_out_opt", lang))] = None,
+        workers: Annotated[int, typer.Option(help=t("workers_opt", lang))] = 1,
+        dask: Annotated[str | None, typer.Option(help=t("population_dask_opt", lang))] = None,
+        persons: Annotated[int | None, typer.Option(help=t("population_persons_opt", lang))] = None,
+        years: Annotated[int | None, typer.Option(help=t("population_years_opt", lang))] = None,
+        seed: Annotated[int | None, typer.Option(help=t("population_seed_opt", lang))] = None,
+        block_persons: Annotated[
+            int, typer.Option(help=t("population_block_opt", lang))
+        ] = BLOCK_PERSONS,
+        _lang: Annotated[
+            str | None, typer.Option("--lang", help=t("population_lang_opt", lang))
+        ] = None,
     ) -> None:
         from myotwin.engine import executor
         from myotwin.inputs import InputError
@@ -134,7 +110,7 @@ def register(app: typer.Typer, lang: str, progress_factory: Any, fail: Any) -> N
         start = time.perf_counter()
         try:
             with progress_factory(lang)(
-                _t("progress", lang), block_count(spec, block_persons)
+                t("population_progress", lang), block_count(spec, block_persons)
             ) as advance:
                 result = run_population(spec, ex, advance, block_persons=block_persons)
         finally:

@@ -35,15 +35,15 @@ from numpy.typing import NDArray
 
 from myotwin.engine import CHUNK, Block, Executor, SerialExecutor, Simulation
 from myotwin.evidence import Registry, registry
-from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS, Program
+from myotwin.inputs import Program
 from myotwin.outcomes import lookup
-from myotwin.persons import DIABETES, SITES, Persons, complete_anthropometry
+from myotwin.persons import DIABETES, Persons, complete_anthropometry
 from myotwin.physiology import reporting_organ
 from myotwin.population.spec import PopulationRunSpec, ProgramShare
 from myotwin.population.structure import load_structure
 from myotwin.programs import schedule
 from myotwin.streams import stream_keys, uniforms
-from myotwin.trial.runner import _draw
+from myotwin.trial.runner import draw_baseline
 
 SCHEMA = "myotwin.population-result/1"
 DAYS_PER_YEAR = 365.25  # calendar definition
@@ -111,35 +111,15 @@ def draw_persons(spec: PopulationRunSpec, start: int, stop: int) -> Persons:
     structure = load_structure(spec.structure)
     base = spec.population
     pop = base.trial_population()
-    n = stop - start
     ids = np.arange(start, stop, dtype=np.int64)
     rep = ids % spec.draws
 
     def keys(name: str) -> NDArray[np.uint64]:
         return stream_keys(spec.seed, rep, 0, f"population:{name}")
 
-    def dist(name: str) -> NDArray[np.float64]:
-        return _draw(getattr(pop, name), keys(name), ids, n)
-
-    def fraction(name: str, p: float | None) -> NDArray[np.bool_]:
-        if p is None:
-            return np.zeros(n, np.bool_)
-        return uniforms(keys(name), ids, 0) < p
-
     stratum = np.searchsorted(structure.cumulative_share, uniforms(keys("stratum"), ids, 0))
     stratum = np.minimum(stratum, len(structure.persons) - 1)
     lo, hi = structure.age_min[stratum], structure.age_max[stratum]
-    age = lo + (hi - lo) * uniforms(keys("age"), ids, 0)
-    female = structure.female[stratum]
-
-    years_since = dist("years_since_menopause")
-    years_since = np.where(np.isnan(years_since), age - MENOPAUSE_DEFAULT_AGE_YEARS, years_since)
-    if pop.menopause == "post":
-        post = np.ones(n, np.bool_)
-    elif pop.menopause == "pre":
-        post = np.zeros(n, np.bool_)
-    else:
-        post = years_since >= 0
 
     u = uniforms(keys("diabetes"), ids, 0)
     mix = base.diabetes
@@ -147,27 +127,18 @@ def draw_persons(spec: PopulationRunSpec, start: int, stop: int) -> Persons:
         u < mix.type2, TYPE2, np.where(u < mix.type2 + mix.prediabetes, 1, 0)
     ).astype(np.int64)
 
-    persons = Persons.blank(n).with_intake(pop.energy_balance)
-    persons = persons.replace(
-        ids=ids,
-        replicate=rep,
-        age_years=age,
-        female=female,
-        height_cm=dist("height_cm"),
-        weight_kg=dist("weight_kg"),
-        body_fat_pct=dist("body_fat_pct"),
-        trained=np.full(n, pop.training_status == "trained"),
-        menopause_post=post & female,
-        years_since_menopause=np.where(female, years_since, np.nan),
+    persons = draw_baseline(
+        pop,
+        keys,
+        ids,
+        rep,
+        age=lo + (hi - lo) * uniforms(keys("age"), ids, 0),
+        female=structure.female[stratum],
         diabetes=diabetes,
-        hba1c_pct=np.where(diabetes == TYPE2, dist("hba1c_pct"), np.nan)
-        if pop.hba1c_pct is not None
-        else np.full(n, np.nan),
-        mci=np.full(n, pop.cognition == "mci"),
-        fell_last_year=fraction("fall_history", pop.fall_history),
-        prior_fracture=fraction("prior_fracture", pop.prior_fracture),
-        t_score={s: dist(f"{s}_t_score") for s in SITES},
+        energy_balance=pop.energy_balance,
     )
+    # An HbA1c distribution describes the people with type 2 diabetes only.
+    persons = persons.replace(hba1c_pct=np.where(diabetes == TYPE2, persons.hba1c_pct, np.nan))
     return complete_anthropometry(persons, registry())
 
 

@@ -15,9 +15,6 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BeforeValidator, Field, model_validator
 
 from myotwin.inputs import (
-    STABLE,
-    Distribution,
-    EnergyBalance,
     InputError,
     Program,
     _between,
@@ -30,7 +27,7 @@ from myotwin.inputs import (
     read_toml,
 )
 from myotwin.persons import DIABETES
-from myotwin.trial.spec import PopulationSpec, _dist, _Fraction, _TScoreDist
+from myotwin.trial.spec import PopulationKeys, PopulationSpec
 
 __all__ = [
     "DiabetesMix",
@@ -82,25 +79,13 @@ def _parse_diabetes(value: Any) -> Any:
     raise _fail(f'{_show(value)} is not "none", "prediabetes", "type2" or {{ type2 = 0..1 }}')
 
 
-class Baseline(_Frozen):
+class Baseline(PopulationKeys):
     """The ``[population]`` table: TRIAL-SPEC population keys except `sex` and `age_years`
     (they come from the age/sex structure); `diabetes` may also give shares."""
 
-    height_cm: Annotated[Distribution, _dist(120, 230)] | None = None
-    weight_kg: Annotated[Distribution, _dist(30, 300)] | None = None
-    body_fat_pct: Annotated[Distribution, _dist(3, 70)] | None = None
-    menopause: Literal["pre", "post", "any"] = "any"
-    years_since_menopause: Annotated[Distribution, _dist(-20, 60)] | None = None
-    lumbar_spine_t_score: _TScoreDist | None = None
-    femoral_neck_t_score: _TScoreDist | None = None
-    total_hip_t_score: _TScoreDist | None = None
-    diabetes: Annotated[DiabetesMix, BeforeValidator(_parse_diabetes)] = DiabetesMix()
-    hba1c_pct: Annotated[Distribution, _dist(3.5, 18)] | None = None
-    training_status: Literal["untrained", "trained"] = "untrained"
-    cognition: Literal["normal", "mci"] = "normal"
-    fall_history: _Fraction | None = None
-    prior_fracture: _Fraction | None = None
-    energy_balance: Annotated[EnergyBalance, BeforeValidator(EnergyBalance.parse)] = STABLE
+    # Shares here, one status in a trial. Overriding keeps the key's place among the keys
+    # (and so which of several errors is reported).
+    diabetes: Annotated[DiabetesMix, BeforeValidator(_parse_diabetes)] = DiabetesMix()  # type: ignore[assignment]
 
     def trial_population(self) -> PopulationSpec:
         """The same keys as a TRIAL-SPEC population; sex and age are placeholders, replaced per

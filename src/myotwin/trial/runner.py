@@ -93,43 +93,67 @@ def draw_participants(
     def keys(name: str) -> np.ndarray:
         return stream_keys(seed, rep, group, f"population:{name}")
 
+    return draw_baseline(
+        pop,
+        keys,
+        ids,
+        rep,
+        age=_draw(pop.age_years, keys("age_years"), ids, total),
+        female=uniforms(keys("sex"), ids, 0) < pop.female_fraction,
+        diabetes=np.full(total, DIABETES.index(pop.diabetes), np.int64),
+        energy_balance=energy_balance or pop.energy_balance,
+    )
+
+
+def draw_baseline(
+    pop: PopulationSpec,
+    keys: Callable[[str], np.ndarray],
+    ids: np.ndarray,
+    replicate: np.ndarray,
+    *,
+    age: np.ndarray,
+    female: np.ndarray,
+    diabetes: np.ndarray,
+    energy_balance: EnergyBalance,
+) -> Persons:
+    """Persons of the given age, sex and diabetes status, every other baseline value drawn from
+    the population keys (`keys(name)`: the streams of key `name`). Trials and population runs
+    draw their persons here; they differ in where age, sex and diabetes come from."""
+    n = len(ids)
+
     def dist(name: str) -> np.ndarray:
-        return _draw(getattr(pop, name), keys(name), ids, total)
+        return _draw(getattr(pop, name), keys(name), ids, n)
 
     def fraction(name: str, p: float | None) -> np.ndarray:
         if p is None:
-            return np.zeros(total, np.bool_)
+            return np.zeros(n, np.bool_)
         return uniforms(keys(name), ids, 0) < p
 
-    female = fraction("sex", pop.female_fraction)
-    age = dist("age_years")
     years_since = dist("years_since_menopause")
     # Without a distribution, years since menopause follow from age (median age at menopause).
-    by_age = age - MENOPAUSE_DEFAULT_AGE_YEARS
-    years_since = np.where(np.isnan(years_since), by_age, years_since)
+    years_since = np.where(np.isnan(years_since), age - MENOPAUSE_DEFAULT_AGE_YEARS, years_since)
     if pop.menopause == "post":
-        post = np.ones(total, np.bool_)
+        post = np.ones(n, np.bool_)
     elif pop.menopause == "pre":
-        post = np.zeros(total, np.bool_)
+        post = np.zeros(n, np.bool_)
     else:
         post = years_since >= 0
-    years_since = np.where(female, years_since, np.nan)
 
-    p = Persons.blank(total).with_intake(energy_balance or pop.energy_balance)
+    p = Persons.blank(n).with_intake(energy_balance)
     return p.replace(
         ids=ids,
-        replicate=rep,
+        replicate=replicate,
         age_years=age,
         female=female,
         height_cm=dist("height_cm"),
         weight_kg=dist("weight_kg"),
         body_fat_pct=dist("body_fat_pct"),
-        trained=np.full(total, pop.training_status == "trained"),
+        trained=np.full(n, pop.training_status == "trained"),
         menopause_post=post & female,
-        years_since_menopause=years_since,
-        diabetes=np.full(total, DIABETES.index(pop.diabetes), np.int64),
+        years_since_menopause=np.where(female, years_since, np.nan),
+        diabetes=diabetes,
         hba1c_pct=dist("hba1c_pct"),
-        mci=np.full(total, pop.cognition == "mci"),
+        mci=np.full(n, pop.cognition == "mci"),
         fell_last_year=fraction("fall_history", pop.fall_history),
         prior_fracture=fraction("prior_fracture", pop.prior_fracture),
         t_score={s: dist(f"{s}_t_score") for s in SITES},

@@ -44,6 +44,7 @@ __all__ = [
     "PER_ARM_STATISTICS",
     "RATIO_STATISTICS",
     "SD_STATISTICS",
+    "PopulationKeys",
     "PopulationSpec",
     "Published",
     "SexMix",
@@ -130,16 +131,15 @@ _TScoreDist = Annotated[Distribution, _dist(-6, 4)]
 _Fraction = Annotated[float, _between(0, 1)]
 
 
-class PopulationSpec(_Frozen):
-    """Who is enrolled (the trial's ``[population]`` table).
-
-    Absent anthropometrics, BMD, fall history and prior fracture come from the model's cited
-    age- and sex-specific references (None here). `menopause` "any" (the default) means by
-    age and `years_since_menopause`.
-    """
-
+class _SexAge(_Frozen):
     sex: Annotated[Literal["female", "male"] | SexMix, BeforeValidator(_parse_sex)]
     age_years: Annotated[Distribution, _dist(18, 105)]
+
+
+class PopulationKeys(_Frozen):
+    """The population keys other than sex and age, also those of a population run's
+    ``[population]`` table (myotwin.population.spec)."""
+
     height_cm: Annotated[Distribution, _dist(120, 230)] | None = None
     weight_kg: Annotated[Distribution, _dist(30, 300)] | None = None
     body_fat_pct: Annotated[Distribution, _dist(3, 70)] | None = None
@@ -155,6 +155,17 @@ class PopulationSpec(_Frozen):
     fall_history: _Fraction | None = None
     prior_fracture: _Fraction | None = None
     energy_balance: Annotated[EnergyBalance, BeforeValidator(EnergyBalance.parse)] = STABLE
+
+
+# Pydantic puts the last base's fields first: sex and age_years lead, so of several errors
+# theirs is the one reported.
+class PopulationSpec(PopulationKeys, _SexAge):
+    """Who is enrolled (the trial's ``[population]`` table).
+
+    Absent anthropometrics, BMD, fall history and prior fracture come from the model's cited
+    age- and sex-specific references (None here). `menopause` "any" (the default) means by
+    age and `years_since_menopause`.
+    """
 
     @property
     def female_fraction(self) -> float:

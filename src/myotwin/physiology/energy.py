@@ -21,13 +21,20 @@ Structure (parameters and their sources in the registry, module `energy`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay, SessionPlan
 from myotwin.inputs import SET_MINUTES
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 MINUTES_PER_DAY = 24 * 60
@@ -212,11 +219,11 @@ def session_met_hours(plan: SessionPlan) -> float:
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if s.idle:
-        return replace(s, day=day + 1)
+        return evolve(s, day=day + 1)
     age = s.age0 + day / DAYS_PER_YEAR
     muscle = signals["skeletal_muscle_mass"]  # after today's step of the hub
     d_muscle = muscle - s.muscle
-    s = replace(s, muscle=muscle)
+    s = evolve(s, muscle=muscle)
 
     rmr_start = _rmr(s, p, s.fat, s.other_lean, s.adaptive, age)
     session = np.zeros_like(muscle)
@@ -306,7 +313,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         + p.fat_synthesis * d_fat
     )
     weight = 1.0 - np.exp(-1.0 / TDEE_WINDOW_DAYS)
-    return replace(
+    return evolve(
         s,
         fat=fat_end,
         other_lean=other_end,

@@ -32,13 +32,20 @@ Impulse-response curves, not a mechanistic endocrine model (parameters in the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay
 from myotwin.inputs import DEFAULT_REST_SECONDS
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 HORMONES = ("growth_hormone", "testosterone", "cortisol", "il6")
 PEAK_PREFIX = "session_peak:"
@@ -192,14 +199,14 @@ def peaks(
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if dose is None or dose.plan is None or not bool(dose.plan.strength.any()):
-        return replace(s, day=day + 1, peak_today=None)
+        return evolve(s, day=day + 1, peak_today=None)
     work = signals.get("session_work")
     if work is None:
-        return replace(s, day=day + 1, peak_today=None)
-    today = replace(s, day=day)
+        return evolve(s, day=day + 1, peak_today=None)
+    today = evolve(s, day=day)
     peak = peaks(today, p, work, dose.plan.minutes, dose.plan.mean_rest_seconds)
     peak = np.where(dose.done[None, :], peak, np.nan)
-    return replace(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
+    return evolve(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

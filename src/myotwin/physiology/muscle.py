@@ -18,14 +18,21 @@ Response sizes differ between persons (lognormal responders, Hubal 2005).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.catalogue import CATALOGUE, PATTERNS
 from myotwin.dose import DoseDay, LoadKind
 from myotwin.outcomes import ONE_RM_PREFIX
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 LOWER, UPPER = 0, 1  # mass compartments; trunk work counts to the upper body
@@ -305,14 +312,14 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     trains_today = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     if not (trains_today or s.active):
         # Untrained and no session yet: only ageing, which is a closed form of the day.
-        return replace(
+        return evolve(
             s,
             day=day + 1,
             session_external_kg=np.zeros((0, n)),
             session_intensity=None,
             session_work=None,
         )
-    s = replace(s, day=day)  # today's ageing for loads given in kg
+    s = evolve(s, day=day)  # today's ageing for loads given in kg
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stim_mass = s.stim_mass * decay
     stim_neural = s.stim_neural * decay
@@ -341,7 +348,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     neural = (
         s.neural + learn * (s.neural_ceiling - s.neural) - s.neural / p.detraining_tau_neural_days
     )
-    return replace(
+    return evolve(
         s,
         gain=gain,
         neural=neural,

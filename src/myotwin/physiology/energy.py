@@ -188,11 +188,17 @@ def lean_mass(s: State, p: Params) -> FloatArray:
 
 
 def _rmr(
-    s: State, p: Params, fat: FloatArray, other: FloatArray, adaptive: FloatArray, age: FloatArray
+    s: State,
+    p: Params,
+    fat: FloatArray,
+    other: FloatArray,
+    adaptive: FloatArray,
+    price: FloatArray,
 ) -> FloatArray:
+    """RMR with the muscle's tissue price `price` (`_muscle_price` of the day's age)."""
     return (
         s.rmr0
-        + _muscle_price(age, p) * (s.muscle - s.muscle0)
+        + price * (s.muscle - s.muscle0)
         + p.lean_maintenance * other
         + p.fat_maintenance * (fat - s.fat0)
         + adaptive
@@ -203,7 +209,7 @@ def _rmr(
 def rmr(s: State, p: Params) -> FloatArray:
     """Resting metabolic rate this morning, lingering post-session elevation included."""
     age = s.age0 + s.day / DAYS_PER_YEAR
-    return _rmr(s, p, s.fat, s.other_lean, s.adaptive, age)
+    return _rmr(s, p, s.fat, s.other_lean, s.adaptive, _muscle_price(age, p))
 
 
 def session_met_hours(plan: SessionPlan) -> float:
@@ -225,7 +231,8 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     d_muscle = muscle - s.muscle
     s = evolve(s, muscle=muscle)
 
-    rmr_start = _rmr(s, p, s.fat, s.other_lean, s.adaptive, age)
+    price = _muscle_price(age, p)  # the same all day
+    rmr_start = _rmr(s, p, s.fat, s.other_lean, s.adaptive, price)
     session = np.zeros_like(muscle)
     impulse = np.zeros_like(muscle)
     if dose is not None and dose.plan is not None:
@@ -267,7 +274,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     a_other = p.lean_maintenance + s.activity
     fixed = (
         (1.0 - p.tef_fraction) * intake
-        - (s.rmr0 + _muscle_price(age, p) * (muscle - s.muscle0) + s.elevation)
+        - (s.rmr0 + price * (muscle - s.muscle0) + s.elevation)
         + p.fat_maintenance * s.fat0
         - session
         - p.lean_synthesis * d_muscle
@@ -301,7 +308,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     other_end = s.other_lean + (o1 + 2.0 * o2 + 2.0 * o3 + o4) / 6.0
 
     # The day's expenditure from its parts (mean of the day's start and end states).
-    rmr_end = _rmr(s, p, fat_end, other_end, at_end, age)
+    rmr_end = _rmr(s, p, fat_end, other_end, at_end, price)
     bw_end = _body_mass(s, p, fat_end, other_end, ecf_end, gly_end)
     d_fat, d_other = fat_end - s.fat, other_end - s.other_lean
     expenditure = (

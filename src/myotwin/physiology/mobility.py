@@ -191,8 +191,12 @@ def _balance_minutes(dose: DoseDay) -> FloatArray:
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    s = evolve(s, day=day, strength=signals.get("lower_body_strength", s.strength))
-    s = evolve(s, hazards=signals.get("fracture_hazards", s.hazards))
+    s = evolve(
+        s,
+        day=day,
+        strength=signals.get("lower_body_strength", s.strength),
+        hazards=signals.get("fracture_hazards", s.hazards),
+    )
     decay = np.exp(-1.0 / p.balance_stimulus_tau_days)
     stimulus = s.stimulus * decay
     if dose is not None and dose.plan is not None:

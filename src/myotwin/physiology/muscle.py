@@ -233,11 +233,17 @@ def skeletal_muscle_mass(s: State, p: Params) -> FloatArray:
     return sm_base(s, p) * (lower * (1.0 + s.gain[LOWER]) + upper * (1.0 + s.gain[UPPER]))
 
 
-def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
+def _strength_ageing(s: State, p: Params) -> FloatArray:
+    """Ageing of 1RMs since baseline: mass trajectory and muscle quality."""
+    return _ageing(s, p, s.loss_rate + p.quality_loss_rate)
+
+
+def one_rm(exercise: str, s: State, p: Params, ageing: FloatArray | None = None) -> FloatArray:
     """Current 1RM (kg external load) of a strength exercise.
 
     Untrained reference x regional mass gain x neural gain of its pattern x ageing since
-    baseline (mass trajectory and muscle quality).
+    baseline (mass trajectory and muscle quality; `_strength_ageing` of the state, passed in
+    when several exercises share one day).
     """
     ex = CATALOGUE.get(exercise)
     compartments = _REGION_TO_COMPARTMENTS[ex.region]
@@ -248,7 +254,8 @@ def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
         p.female_strength_ratio_lower if LOWER in compartments else p.female_strength_ratio_upper
     )
     sex = np.where(s.female, sex_ratio, 1.0)
-    ageing = _ageing(s, p, s.loss_rate + p.quality_loss_rate)
+    if ageing is None:
+        ageing = _strength_ageing(s, p)
     reference = ex.one_rm_per_kg_body_mass * s.strength0 * sex
     return reference * mass_gain * neural_gain * ageing
 
@@ -272,6 +279,7 @@ def _session_impulses(
     work = np.zeros(n)
     lower_share, upper_share = _compartment_fraction(p)
     shares = (lower_share, upper_share)
+    ageing = _strength_ageing(s, p)  # the same for every exercise of the day
     for i, exercise in enumerate(plan.exercise_ids):
         kind = int(plan.load_kind[i])
         if kind == LoadKind.NONE:
@@ -281,14 +289,14 @@ def _session_impulses(
         body = plan.body_mass_fraction[i] * s.body_mass0
         if kind == LoadKind.ONE_RM_FRACTION:
             f: Value = value
-            external_kg[i] = value * one_rm(exercise, s, p)
+            external_kg[i] = value * one_rm(exercise, s, p, ageing)
         elif kind in (LoadKind.RPE, LoadKind.RIR):
             rir = 10.0 - value if kind == LoadKind.RPE else value
             f = 1.0 / (1.0 + (reps + rir) / p.epley_reps)
-            external_kg[i] = f * one_rm(exercise, s, p)
+            external_kg[i] = f * one_rm(exercise, s, p, ageing)
         else:
             external = value * dose.progression if kind == LoadKind.KG else 0.0
-            capacity = one_rm(exercise, s, p) + body
+            capacity = one_rm(exercise, s, p, ageing) + body
             # Assistance (a negative external load) can at most cancel the moved body mass.
             f = np.minimum(1.0, np.maximum(external + body, 0.0) / np.maximum(capacity, 1e-9))
             external_kg[i] = external

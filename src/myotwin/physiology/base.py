@@ -66,6 +66,24 @@ def draw_params(module: str, cls: type[P], draw: Draw) -> P:
     return cls(**values)
 
 
+T = TypeVar("T")
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """`dataclasses.replace` for the organs' frozen `State` dataclasses, about ten times cheaper
+    on the daily hot path: the new instance gets the old one's attribute dict with `changes`,
+    without running `__init__` again (those classes have no `__post_init__` and no init=False
+    fields). The same objects go in, so the same numbers come out."""
+    d = obj.__dict__
+    if not changes.keys() <= d.keys():
+        raise TypeError(f"{type(obj).__name__} has no field {sorted(changes.keys() - d.keys())}")
+    new = object.__new__(type(obj))
+    nd = new.__dict__
+    nd.update(d)
+    nd.update(changes)
+    return new
+
+
 def used_parameters(module: str, cls: type[Any]) -> list[str]:
     return [f"{module}.{f.name}" for f in dataclasses.fields(cls)]
 

@@ -19,14 +19,21 @@ phenomenological model (parameters and sources in the registry, module `bone`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS
 from myotwin.numerics import erf, softplus
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25
 SITES = ("lumbar_spine", "femoral_neck", "total_hip")
@@ -220,7 +227,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     trained_today = dose is not None and dose.plan is not None
     falls = signals.get("fall_rate_ratio")
     if not (trained_today or s.loading):
-        return replace(s, day=day + 1, fall_rate_ratio=falls)
+        return evolve(s, day=day + 1, fall_rate_ratio=falls)
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stimulus = s.stimulus * decay
     if trained_today:
@@ -238,9 +245,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     response = np.stack([p.gain_max_ls * saturation[0], p.gain_max_hip * saturation[1]])
     target = (response * p.loading_response)[[0, 1, 1]]
     gain = s.gain + (target - s.gain) / p.remodelling_tau_days
-    return replace(
-        s, gain=gain, stimulus=stimulus, day=day + 1, loading=True, fall_rate_ratio=falls
-    )
+    return evolve(s, gain=gain, stimulus=stimulus, day=day + 1, loading=True, fall_rate_ratio=falls)
 
 
 def bmd(s: State, p: Params) -> FloatArray:

@@ -21,12 +21,19 @@ Only resistance sessions count: stretching or balance work (sham arms) gives no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25
 NORM_AGE = 70.0  # OUTCOMES.md: z-scores are against sex-specific norms at age 70
@@ -115,7 +122,7 @@ def _atrophy_integral(age: FloatArray, p: Params) -> FloatArray:
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     if not (trains or s.active):
-        return replace(s, day=day + 1)
+        return evolve(s, day=day + 1)
     decay = np.exp(-1.0 / 7.0)  # sessions smoothed over a week: a weekly frequency
     sessions = s.sessions * decay
     weighted = s.weighted * decay
@@ -141,7 +148,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     latent = s.latent + (drive - s.latent) / tau
     age = s.age0 + day / DAYS_PER_YEAR
     avoided = p.hippocampus_protection * latent[2] * _atrophy_rate(age, p) / DAYS_PER_YEAR
-    return replace(
+    return evolve(
         s,
         sessions=sessions,
         weighted=weighted,

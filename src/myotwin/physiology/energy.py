@@ -21,13 +21,20 @@ Structure (parameters and their sources in the registry, module `energy`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay, SessionPlan
 from myotwin.inputs import SET_MINUTES
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 MINUTES_PER_DAY = 24 * 60
@@ -181,11 +188,17 @@ def lean_mass(s: State, p: Params) -> FloatArray:
 
 
 def _rmr(
-    s: State, p: Params, fat: FloatArray, other: FloatArray, adaptive: FloatArray, age: FloatArray
+    s: State,
+    p: Params,
+    fat: FloatArray,
+    other: FloatArray,
+    adaptive: FloatArray,
+    price: FloatArray,
 ) -> FloatArray:
+    """RMR with the muscle's tissue price `price` (`_muscle_price` of the day's age)."""
     return (
         s.rmr0
-        + _muscle_price(age, p) * (s.muscle - s.muscle0)
+        + price * (s.muscle - s.muscle0)
         + p.lean_maintenance * other
         + p.fat_maintenance * (fat - s.fat0)
         + adaptive
@@ -196,7 +209,7 @@ def _rmr(
 def rmr(s: State, p: Params) -> FloatArray:
     """Resting metabolic rate this morning, lingering post-session elevation included."""
     age = s.age0 + s.day / DAYS_PER_YEAR
-    return _rmr(s, p, s.fat, s.other_lean, s.adaptive, age)
+    return _rmr(s, p, s.fat, s.other_lean, s.adaptive, _muscle_price(age, p))
 
 
 def session_met_hours(plan: SessionPlan) -> float:
@@ -212,13 +225,14 @@ def session_met_hours(plan: SessionPlan) -> float:
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if s.idle:
-        return replace(s, day=day + 1)
+        return evolve(s, day=day + 1)
     age = s.age0 + day / DAYS_PER_YEAR
     muscle = signals["skeletal_muscle_mass"]  # after today's step of the hub
     d_muscle = muscle - s.muscle
-    s = replace(s, muscle=muscle)
+    s = evolve(s, muscle=muscle)
 
-    rmr_start = _rmr(s, p, s.fat, s.other_lean, s.adaptive, age)
+    price = _muscle_price(age, p)  # the same all day
+    rmr_start = _rmr(s, p, s.fat, s.other_lean, s.adaptive, price)
     session = np.zeros_like(muscle)
     impulse = np.zeros_like(muscle)
     if dose is not None and dose.plan is not None:
@@ -260,7 +274,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     a_other = p.lean_maintenance + s.activity
     fixed = (
         (1.0 - p.tef_fraction) * intake
-        - (s.rmr0 + _muscle_price(age, p) * (muscle - s.muscle0) + s.elevation)
+        - (s.rmr0 + price * (muscle - s.muscle0) + s.elevation)
         + p.fat_maintenance * s.fat0
         - session
         - p.lean_synthesis * d_muscle
@@ -294,7 +308,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     other_end = s.other_lean + (o1 + 2.0 * o2 + 2.0 * o3 + o4) / 6.0
 
     # The day's expenditure from its parts (mean of the day's start and end states).
-    rmr_end = _rmr(s, p, fat_end, other_end, at_end, age)
+    rmr_end = _rmr(s, p, fat_end, other_end, at_end, price)
     bw_end = _body_mass(s, p, fat_end, other_end, ecf_end, gly_end)
     d_fat, d_other = fat_end - s.fat, other_end - s.other_lean
     expenditure = (
@@ -306,7 +320,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         + p.fat_synthesis * d_fat
     )
     weight = 1.0 - np.exp(-1.0 / TDEE_WINDOW_DAYS)
-    return replace(
+    return evolve(
         s,
         fat=fat_end,
         other_lean=other_end,

@@ -28,14 +28,21 @@ fitted surrogate (`glucose_day`). Parameters and sources in the registry, module
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay
 from myotwin.physiology import glucose_day as gd
 from myotwin.physiology import meal_model as mm
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 MG_DL_PER_MMOL_L = 18.016  # glucose molar mass 180.16 g/mol: a unit conversion
 
@@ -157,7 +164,7 @@ def _chronic(
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if not s.active:  # no glucose outcome asked for: skip the daily work
-        return replace(s, day=day + 1)
+        return evolve(s, day=day + 1)
     n = s.gb.shape[0]
     trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     work = signals.get("session_work") if trains else None
@@ -204,7 +211,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     history[slot] = mean
     weighted = s.history_weighted - s.history_sum + lifespan * mean
     total = s.history_sum + mean - oldest
-    return replace(
+    return evolve(
         s,
         load=load,
         acute=acute_next,

@@ -106,11 +106,20 @@ def periodic_day(
 # ---------------------------------------------------------------- the surrogate
 
 
+FEATURES = 17  # rows of `features`
+
+
 def features(u: FloatArray, v: FloatArray, e: FloatArray) -> FloatArray:
     """(F, n) polynomial basis: cubic in (u, v), the session dose times a quadratic."""
-    one = np.ones_like(u)
-    poly = [one, u, v, u * u, u * v, v * v, u**3, u * u * v, u * v * v, v**3]
-    return np.stack([*poly, *(e * q for q in poly[:6]), e * e])
+    poly = [u, v, u * u, u * v, v * v, u**3, u * u * v, u * v * v, v**3]
+    basis = np.empty((FEATURES, *np.shape(u)))
+    basis[0] = 1.0
+    basis[1:10] = poly
+    basis[10] = e
+    for i, q in enumerate(poly[:5]):
+        basis[11 + i] = e * q
+    basis[16] = e * e
+    return basis
 
 
 @dataclass(frozen=True)
@@ -158,18 +167,31 @@ def daily_glucose(
 ) -> tuple[FloatArray, FloatArray]:
     """(24-h mean, fasting) plasma glucose in mg/dL from the surrogate, per person."""
     fits = surrogates()
+    coefficients = _coefficients()
     status = np.asarray(status, dtype=np.int64)
+    if status.size and status.ndim == 1 and (status == status[0]).all():
+        # One status for everyone (the draws of one person): no selection needed.
+        name = STATUSES[int(status[0])]
+        basis = _scaled(fits[name], gb, m, dose)
+        c_mean, c_fasting = coefficients[name]
+        return c_mean @ basis, c_fasting @ basis
     mean = np.empty(status.shape)
     fasting = np.empty(status.shape)
     for i, name in enumerate(STATUSES):
         who = status == i
         if not who.any():
             continue
-        f = fits[name]
-        basis = _scaled(f, gb[who], m[who], dose[who])
-        mean[who] = np.asarray(f.mean) @ basis
-        fasting[who] = np.asarray(f.fasting) @ basis
+        basis = _scaled(fits[name], gb[who], m[who], dose[who])
+        c_mean, c_fasting = coefficients[name]
+        mean[who] = c_mean @ basis
+        fasting[who] = c_fasting @ basis
     return mean, fasting
+
+
+@cache
+def _coefficients() -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Each status's surrogate coefficients (mean, fasting) as arrays, converted once."""
+    return {name: (np.asarray(f.mean), np.asarray(f.fasting)) for name, f in surrogates().items()}
 
 
 def basal_glucose_for(status: np.ndarray, mean_glucose: FloatArray) -> FloatArray:

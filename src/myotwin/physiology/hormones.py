@@ -32,15 +32,23 @@ Impulse-response curves, not a mechanistic endocrine model (parameters in the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.dose import DoseDay
 from myotwin.inputs import DEFAULT_REST_SECONDS
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 HORMONES = ("growth_hormone", "testosterone", "cortisol", "il6")
+IL6 = HORMONES.index("il6")
 PEAK_PREFIX = "session_peak:"
 # Minutes after the session's end searched for the peak: plasma IL-6 lags its release by a few
 # minutes; the other hormones peak at the end itself.
@@ -186,20 +194,30 @@ def curves(
 def peaks(
     s: State, p: Params, work: FloatArray, session_min: float, rest_seconds: float
 ) -> FloatArray:
-    """(4, n) highest concentrations: at the session's end, IL-6 a few minutes later."""
-    return curves(s, p, work, session_min, session_min + PEAK_SEARCH_MIN, rest_seconds).max(axis=2)
+    """(4, n) highest concentrations: at the session's end, IL-6 a few minutes later.
+
+    GH, testosterone and cortisol peak at the session's end, at rest + amplitude: their
+    amplitudes are >= 0 (positive parameters times a saturating drive of work >= 0) and their
+    shape in `curves` is exactly 1 there and below 1 after, so this is the grid maximum, bit for
+    bit. IL-6 keeps searching `PEAK_SEARCH_MIN`.
+    """
+    rest, amp = resting(s, p), amplitudes(s, p, work, rest_seconds)
+    peak = rest + amp
+    t = (session_min + PEAK_SEARCH_MIN)[None, :]
+    peak[IL6] = (rest[IL6][:, None] + amp[IL6][:, None] * _il6_shape(p, t, session_min)).max(axis=1)
+    return peak
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if dose is None or dose.plan is None or not bool(dose.plan.strength.any()):
-        return replace(s, day=day + 1, peak_today=None)
+        return evolve(s, day=day + 1, peak_today=None)
     work = signals.get("session_work")
     if work is None:
-        return replace(s, day=day + 1, peak_today=None)
-    today = replace(s, day=day)
+        return evolve(s, day=day + 1, peak_today=None)
+    today = evolve(s, day=day)
     peak = peaks(today, p, work, dose.plan.minutes, dose.plan.mean_rest_seconds)
     peak = np.where(dose.done[None, :], peak, np.nan)
-    return replace(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
+    return evolve(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

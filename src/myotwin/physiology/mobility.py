@@ -27,14 +27,21 @@ the scenarios of `simulate` share them (group 0), trial arms do not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin import streams
 from myotwin.dose import DoseDay, LoadKind
 from myotwin.inputs import SET_MINUTES
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 HIP_FALLS, HIP_OTHER, MAJOR_FALLS, MAJOR_OTHER = range(4)  # rows of the bone hazard signal
@@ -184,8 +191,12 @@ def _balance_minutes(dose: DoseDay) -> FloatArray:
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    s = replace(s, day=day, strength=signals.get("lower_body_strength", s.strength))
-    s = replace(s, hazards=signals.get("fracture_hazards", s.hazards))
+    s = evolve(
+        s,
+        day=day,
+        strength=signals.get("lower_body_strength", s.strength),
+        hazards=signals.get("fracture_hazards", s.hazards),
+    )
     decay = np.exp(-1.0 / p.balance_stimulus_tau_days)
     stimulus = s.stimulus * decay
     if dose is not None and dose.plan is not None:
@@ -200,7 +211,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         falls = (streams.uniforms(s.fall_keys, s.ids, day) < chance).astype(np.float64)
         if s.fracture_keys is not None and s.hazards is not None:
             hip, major = _fractures(s, p, falls, day)
-    return replace(
+    return evolve(
         s,
         stimulus=stimulus,
         balance_gain=gain,

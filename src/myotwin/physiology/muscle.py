@@ -18,14 +18,21 @@ Response sizes differ between persons (lognormal responders, Hubal 2005).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from myotwin.catalogue import CATALOGUE, PATTERNS
 from myotwin.dose import DoseDay, LoadKind
 from myotwin.outcomes import ONE_RM_PREFIX
-from myotwin.physiology.base import Context, FloatArray, OrganModel, Signals, Value
+from myotwin.physiology.base import (
+    Context,
+    FloatArray,
+    OrganModel,
+    Signals,
+    Value,
+    evolve,
+)
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 LOWER, UPPER = 0, 1  # mass compartments; trunk work counts to the upper body
@@ -226,11 +233,17 @@ def skeletal_muscle_mass(s: State, p: Params) -> FloatArray:
     return sm_base(s, p) * (lower * (1.0 + s.gain[LOWER]) + upper * (1.0 + s.gain[UPPER]))
 
 
-def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
+def _strength_ageing(s: State, p: Params) -> FloatArray:
+    """Ageing of 1RMs since baseline: mass trajectory and muscle quality."""
+    return _ageing(s, p, s.loss_rate + p.quality_loss_rate)
+
+
+def one_rm(exercise: str, s: State, p: Params, ageing: FloatArray | None = None) -> FloatArray:
     """Current 1RM (kg external load) of a strength exercise.
 
     Untrained reference x regional mass gain x neural gain of its pattern x ageing since
-    baseline (mass trajectory and muscle quality).
+    baseline (mass trajectory and muscle quality; `_strength_ageing` of the state, passed in
+    when several exercises share one day).
     """
     ex = CATALOGUE.get(exercise)
     compartments = _REGION_TO_COMPARTMENTS[ex.region]
@@ -241,7 +254,8 @@ def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
         p.female_strength_ratio_lower if LOWER in compartments else p.female_strength_ratio_upper
     )
     sex = np.where(s.female, sex_ratio, 1.0)
-    ageing = _ageing(s, p, s.loss_rate + p.quality_loss_rate)
+    if ageing is None:
+        ageing = _strength_ageing(s, p)
     reference = ex.one_rm_per_kg_body_mass * s.strength0 * sex
     return reference * mass_gain * neural_gain * ageing
 
@@ -265,6 +279,7 @@ def _session_impulses(
     work = np.zeros(n)
     lower_share, upper_share = _compartment_fraction(p)
     shares = (lower_share, upper_share)
+    ageing = _strength_ageing(s, p)  # the same for every exercise of the day
     for i, exercise in enumerate(plan.exercise_ids):
         kind = int(plan.load_kind[i])
         if kind == LoadKind.NONE:
@@ -274,14 +289,14 @@ def _session_impulses(
         body = plan.body_mass_fraction[i] * s.body_mass0
         if kind == LoadKind.ONE_RM_FRACTION:
             f: Value = value
-            external_kg[i] = value * one_rm(exercise, s, p)
+            external_kg[i] = value * one_rm(exercise, s, p, ageing)
         elif kind in (LoadKind.RPE, LoadKind.RIR):
             rir = 10.0 - value if kind == LoadKind.RPE else value
             f = 1.0 / (1.0 + (reps + rir) / p.epley_reps)
-            external_kg[i] = f * one_rm(exercise, s, p)
+            external_kg[i] = f * one_rm(exercise, s, p, ageing)
         else:
             external = value * dose.progression if kind == LoadKind.KG else 0.0
-            capacity = one_rm(exercise, s, p) + body
+            capacity = one_rm(exercise, s, p, ageing) + body
             # Assistance (a negative external load) can at most cancel the moved body mass.
             f = np.minimum(1.0, np.maximum(external + body, 0.0) / np.maximum(capacity, 1e-9))
             external_kg[i] = external
@@ -305,14 +320,14 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     trains_today = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     if not (trains_today or s.active):
         # Untrained and no session yet: only ageing, which is a closed form of the day.
-        return replace(
+        return evolve(
             s,
             day=day + 1,
             session_external_kg=np.zeros((0, n)),
             session_intensity=None,
             session_work=None,
         )
-    s = replace(s, day=day)  # today's ageing for loads given in kg
+    s = evolve(s, day=day)  # today's ageing for loads given in kg
     decay = np.exp(-1.0 / p.stimulus_tau_days)
     stim_mass = s.stim_mass * decay
     stim_neural = s.stim_neural * decay
@@ -341,7 +356,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     neural = (
         s.neural + learn * (s.neural_ceiling - s.neural) - s.neural / p.detraining_tau_neural_days
     )
-    return replace(
+    return evolve(
         s,
         gain=gain,
         neural=neural,

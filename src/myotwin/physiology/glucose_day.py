@@ -166,26 +166,26 @@ def daily_glucose(
     status: np.ndarray, gb: FloatArray, m: FloatArray, dose: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """(24-h mean, fasting) plasma glucose in mg/dL from the surrogate, per person."""
-    fits = surrogates()
-    coefficients = _coefficients()
     status = np.asarray(status, dtype=np.int64)
     if status.size and status.ndim == 1 and (status == status[0]).all():
         # One status for everyone (the draws of one person): no selection needed.
-        name = STATUSES[int(status[0])]
-        basis = _scaled(fits[name], gb, m, dose)
-        c_mean, c_fasting = coefficients[name]
-        return c_mean @ basis, c_fasting @ basis
+        return _surrogate(STATUSES[int(status[0])], gb, m, dose)
     mean = np.empty(status.shape)
     fasting = np.empty(status.shape)
     for i, name in enumerate(STATUSES):
         who = status == i
-        if not who.any():
-            continue
-        basis = _scaled(fits[name], gb[who], m[who], dose[who])
-        c_mean, c_fasting = coefficients[name]
-        mean[who] = c_mean @ basis
-        fasting[who] = c_fasting @ basis
+        if who.any():
+            mean[who], fasting[who] = _surrogate(name, gb[who], m[who], dose[who])
     return mean, fasting
+
+
+def _surrogate(
+    name: str, gb: FloatArray, m: FloatArray, dose: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """(24-h mean, fasting) of persons who all have diabetes status `name`."""
+    basis = _scaled(surrogates()[name], gb, m, dose)
+    c_mean, c_fasting = _coefficients()[name]
+    return c_mean @ basis, c_fasting @ basis
 
 
 @cache

@@ -18,6 +18,7 @@ import numpy as np
 
 from myotwin.report.analysis import OutcomeResult
 from myotwin.report.content import DisplayUnit
+from myotwin.simulate import DAYS_PER_YEAR
 
 COLUMNS = 3
 STYLE = {
@@ -67,7 +68,7 @@ def _panel(
     panel: Panel, x0: float, y0: float, years_label: str, number: Callable[[float], str]
 ) -> str:
     o = panel.outcome
-    x = np.asarray(o.days, dtype=float) / 365.25
+    x = np.asarray(o.days, dtype=float) / DAYS_PER_YEAR
     series = {}
     for scenario in ("no_training", "training"):
         band = o.bands[scenario]

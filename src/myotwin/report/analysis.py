@@ -161,16 +161,17 @@ class ReportData:
 
 
 def _outcome(ds: xr.Dataset, name: str, report_days: list[int]) -> OutcomeResult:
-    var = ds[name]
+    var = ds[name].transpose("scenario", "draw", "day")
     days = ds["day"].values.astype(int)
-    bands: dict[str, Band] = {}
-    for scenario in ("training", "no_training"):
-        bands[scenario] = Band(*summarise_columns(var.sel(scenario=scenario).values))
+    # Plain positional indexing: label lookups through xarray cost more than the statistics.
+    scenarios = [str(s) for s in ds["scenario"].values]
+    values = {s: var.values[scenarios.index(s)] for s in ("training", "no_training")}
+    bands = {s: Band(*summarise_columns(v)) for s, v in values.items()}
+    column = {int(d): i for i, d in enumerate(days)}
     points = []
     for day in report_days:
-        v = var.sel(day=day)
-        trained = v.sel(scenario="training").values
-        untrained = v.sel(scenario="no_training").values
+        trained = values["training"][:, column[day]]
+        untrained = values["no_training"][:, column[day]]
         points.append(
             Point(
                 day,

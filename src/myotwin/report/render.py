@@ -84,7 +84,9 @@ def digits_for(o: OutcomeResult, unit: content.DisplayUnit) -> int:
     return max(0, min(4, 2 - math.floor(math.log10(largest))))
 
 
-def _environment() -> jinja2.Environment:
+@cache
+def _environment(lang: Lang) -> jinja2.Environment:
+    """One environment per language: its templates are compiled once per process."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("myotwin.report", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -92,6 +94,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -121,8 +124,7 @@ def _prepare(
         """Translate a message of `content` (a %-format string; %% is a literal %)."""
         return trans.gettext(message) % {}
 
-    env = _environment()
-    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    env = _environment(lang)
     fmt = Formatter(lang)
 
     def label(name: str) -> str:

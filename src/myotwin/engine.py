@@ -227,7 +227,7 @@ class ProcessExecutor:
             # locks other threads hold. Each worker imports the model now, not at first use.
             self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
             for _ in range(self.workers):
-                self._pool.submit(_warm_up)
+                self._pool.submit(warm_up)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
         if self._pool is not None:
@@ -250,8 +250,21 @@ def _collect(results: Iterable[R], done: Done | None) -> list[R]:
     return collected
 
 
-def _warm_up() -> None:
-    registry()
+def warm_up() -> None:
+    """Load the registry and every compiled organ kernel: a few days of one person with a
+    session, every outcome wanted. A process that has done this answers its first real run
+    without start-up cost (numba loads compiled kernels from its disk cache at first call)."""
+    from myotwin.inputs import Person
+    from myotwin.outcomes import OUTCOMES
+    from myotwin.persons import complete_anthropometry, person_arrays
+    from myotwin.programs import schedule, template
+
+    reg = registry()
+    person = Person(age_years=60, sex="female", height_cm=165, weight_kg=70)
+    persons = complete_anthropometry(person_arrays(person, 1), reg)
+    plan = schedule(template("machine_circuit_older"), 3)
+    wanted = tuple(o for o in OUTCOMES if modelled(o))
+    run_block(Block(persons, plan, wanted, (0, 3), 0, 0), reg)
 
 
 class DaskExecutor:

@@ -98,10 +98,11 @@ ROWS = rows(Params)
 AGE0, BODY_MASS0, SM_BASE0, STRENGTH0, LOSS_RATE, FEMALE, GAIN0 = 0, 1, 2, 3, 4, 5, 6
 FIXED_NEURAL0 = GAIN0 + 2  # GAIN0 + LOWER, GAIN0 + UPPER are the initial regional gains
 # Rows of the State's `level` matrix: what changes day by day. GAIN + LOWER/UPPER: regional mass
-# gain; STIM + LOWER/UPPER: smoothed effective sets; then the myokine load and the two emitted
-# signals of the state's day; from NEURAL: the active patterns' neural gains, then their smoothed
-# stimuli (NEURAL + patterns + row).
-GAIN, STIM, MYOKINE, MUSCLE_MASS, LOWER_STRENGTH, NEURAL = 0, 2, 4, 5, 6, 7
+# gain; STIM + LOWER/UPPER: smoothed effective sets; the myokine load; from NEURAL: the active
+# patterns' neural gains, then their smoothed stimuli (NEURAL + patterns + row).
+GAIN, STIM, MYOKINE, NEURAL = 0, 2, 4, 5
+# Rows of the State's `emitted` matrix: the signals of the state's day.
+MUSCLE_MASS, LOWER_STRENGTH = 0, 1
 # An exercise's mass compartments: LOWER, UPPER, or BOTH (whole-body work).
 BOTH = 2
 _REGION_CODE = {"lower": LOWER, "upper": UPPER, "trunk": UPPER, "whole": BOTH}
@@ -114,9 +115,12 @@ _NO_DONE = np.zeros(0, dtype=np.bool_)
 
 @dataclass(frozen=True, eq=False)
 class State:
+    # The kernels read a person's column of these matrices at once, so they are stored by person
+    # (Fortran order): a row-major (rows, n) matrix would make each person's values far apart.
     packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
     fixed: FloatArray  # (rows, n) per-person constants; rows named above (AGE0, ...)
-    level: FloatArray  # (rows, n) levels, stimuli and emitted signals; rows named above (GAIN, ...)
+    level: FloatArray  # (rows, n) levels and smoothed stimuli; rows named above (GAIN, ...)
+    emitted: FloatArray  # (2, n) row-major: the signals of the state's day (MUSCLE_MASS, ...)
     pattern_row: tuple[int, ...]  # row of each catalogue pattern among the active, -1 if inactive
     lower_rows: IntArray  # active-pattern rows whose pattern is mostly lower-body work
     # Entry matrix (ENTRY_ROWS, E) of each plan met so far; no columns without strength entries.
@@ -259,16 +263,22 @@ def _one_rm_all(
 
 @kernel
 def _emitted(
-    packed: FloatArray, fixed: FloatArray, level: FloatArray, lower_rows: IntArray, day: int, i: int
+    packed: FloatArray,
+    fixed: FloatArray,
+    level: FloatArray,
+    emitted: FloatArray,
+    lower_rows: IntArray,
+    day: int,
+    i: int,
 ) -> None:
     """Skeletal muscle mass and lower-body strength (see `lower_body_strength`) of person i on
-    `day`, into their rows of `level`."""
+    `day`, into `emitted`."""
     sm_base = fixed[SM_BASE0, i] * _ageing(packed, fixed, day, fixed[LOSS_RATE, i], i)
     lower = packed[ROWS.lower_body_fraction, i]
     upper = 1.0 - lower
     gain_lower = level[GAIN + LOWER, i]
     gain_upper = level[GAIN + UPPER, i]
-    level[MUSCLE_MASS, i] = sm_base * (lower * (1.0 + gain_lower) + upper * (1.0 + gain_upper))
+    emitted[MUSCLE_MASS, i] = sm_base * (lower * (1.0 + gain_lower) + upper * (1.0 + gain_upper))
     mass = (1.0 + gain_lower) / (1.0 + fixed[GAIN0 + LOWER, i])
     neural = 1.0
     if lower_rows.shape[0] > 0:
@@ -278,15 +288,20 @@ def _emitted(
             relative = (1.0 + level[NEURAL + r, i]) / (1.0 + fixed[FIXED_NEURAL0 + r, i])
             total = relative if k == 0 else total + relative
         neural = total / lower_rows.shape[0]
-    level[LOWER_STRENGTH, i] = mass * neural
+    emitted[LOWER_STRENGTH, i] = mass * neural
 
 
 @kernel
 def _emit_all(
-    packed: FloatArray, fixed: FloatArray, level: FloatArray, lower_rows: IntArray, day: int
+    packed: FloatArray,
+    fixed: FloatArray,
+    level: FloatArray,
+    emitted: FloatArray,
+    lower_rows: IntArray,
+    day: int,
 ) -> None:
     for i in range(level.shape[1]):
-        _emitted(packed, fixed, level, lower_rows, day, i)
+        _emitted(packed, fixed, level, emitted, lower_rows, day, i)
 
 
 @kernel
@@ -300,23 +315,21 @@ def _session(
     progression: float,
     day: int,
     out: FloatArray,
-    i: int,
-) -> float:
-    """Person i's session on `day`: effective sets per mass compartment and per active pattern
-    added to their stimulus rows of `new` (which hold 0 on entry); each entry's external load in
-    kg (what the bone model reads), the set-weighted mean relative intensity (the brain model)
-    and the session's work, repetitions x fraction of 1RM x share of muscle mass involved (the
-    hormone model), into `out` (entries, then intensity and work). Returns the total sets."""
+) -> FloatArray:
+    """Today's session (`day`): effective sets per mass compartment and per active pattern added
+    to the stimulus rows of `new` (which hold 0 on entry); each entry's external load in kg
+    (what the bone model reads), the set-weighted mean relative intensity (the brain model) and
+    the session's work, repetitions x fraction of 1RM x share of muscle mass involved (the
+    hormone model), into `out` (entries, then intensity and work; zeros on entry). Returns each
+    person's total sets. Entries are the outer loop, so each row of `out` is written in order."""
+    n = level.shape[1]
     patterns = (level.shape[0] - NEURAL) // 2
     n_entries = entries.shape[1]
-    epley = packed[ROWS.epley_reps, i]
-    lower_share = packed[ROWS.lower_body_fraction, i]
-    upper_share = 1.0 - lower_share
-    ageing = _strength_ageing(packed, fixed, day, i)  # the same for every exercise of the day
-    did = 1.0 if done[i] else 0.0
-    total = 0.0
-    intensity_sum = 0.0
-    work = 0.0
+    intensity_row, work_row = n_entries, n_entries + 1
+    ageing = np.empty(n)  # the same for every exercise of the day
+    for i in range(n):
+        ageing[i] = _strength_ageing(packed, fixed, day, i)
+    total = np.zeros(n)
     for k in range(n_entries):
         kind = int(entries[KIND, k])
         if kind == LoadKind.NONE:
@@ -325,40 +338,46 @@ def _session(
         value = entries[LOAD, k]
         region = int(entries[REGION, k])
         row = int(entries[ROW, k])
-        one_rm = _one_rm(entries[ONE_RM_PER_KG, k], region, row, packed, fixed, level, ageing, i)
-        if kind == LoadKind.ONE_RM_FRACTION:
-            f = value
-            out[k, i] = value * one_rm
-        elif kind == LoadKind.RPE or kind == LoadKind.RIR:
-            rir = 10.0 - value if kind == LoadKind.RPE else value
-            f = 1.0 / (1.0 + (reps + rir) / epley)
-            out[k, i] = f * one_rm
-        else:
-            external = value * progression if kind == LoadKind.KG else 0.0
-            body = entries[BODY_FRACTION, k] * fixed[BODY_MASS0, i]
-            capacity = one_rm + body
-            # Assistance (a negative external load) can at most cancel the moved body mass.
-            f = min(1.0, max(external + body, 0.0) / max(capacity, 1e-9))
-            out[k, i] = external
-        reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
-        effort = np.exp(-max(reps_max - reps, 0.0) / packed[ROWS.rir_scale, i])
-        sets = entries[SETS, k] * did
-        total += sets
-        intensity_sum += sets * f
-        if region == BOTH:
-            share = lower_share + upper_share
-            new[STIM + LOWER, i] += sets * effort
-            new[STIM + UPPER, i] += sets * effort
-        else:
-            share = lower_share if region == LOWER else upper_share
-            new[STIM + region, i] += sets * effort
-        work += sets * reps * f * share
-        relative = f / packed[ROWS.intensity_reference, i]
-        new[NEURAL + patterns + row, i] += (
-            sets * effort * relative ** packed[ROWS.intensity_exponent, i]
-        )
-    out[n_entries, i] = intensity_sum / max(total, 1.0)
-    out[n_entries + 1, i] = work
+        for i in range(n):
+            epley = packed[ROWS.epley_reps, i]
+            one_rm = _one_rm(
+                entries[ONE_RM_PER_KG, k], region, row, packed, fixed, level, ageing[i], i
+            )
+            if kind == LoadKind.ONE_RM_FRACTION:
+                f = value
+                out[k, i] = value * one_rm
+            elif kind == LoadKind.RPE or kind == LoadKind.RIR:
+                rir = 10.0 - value if kind == LoadKind.RPE else value
+                f = 1.0 / (1.0 + (reps + rir) / epley)
+                out[k, i] = f * one_rm
+            else:
+                external = value * progression if kind == LoadKind.KG else 0.0
+                body = entries[BODY_FRACTION, k] * fixed[BODY_MASS0, i]
+                capacity = one_rm + body
+                # Assistance (a negative external load) can at most cancel the moved body mass.
+                f = min(1.0, max(external + body, 0.0) / max(capacity, 1e-9))
+                out[k, i] = external
+            reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
+            effort = np.exp(-max(reps_max - reps, 0.0) / packed[ROWS.rir_scale, i])
+            sets = entries[SETS, k] * (1.0 if done[i] else 0.0)
+            total[i] += sets
+            out[intensity_row, i] += sets * f
+            lower_share = packed[ROWS.lower_body_fraction, i]
+            upper_share = 1.0 - lower_share
+            if region == BOTH:
+                share = lower_share + upper_share
+                new[STIM + LOWER, i] += sets * effort
+                new[STIM + UPPER, i] += sets * effort
+            else:
+                share = lower_share if region == LOWER else upper_share
+                new[STIM + region, i] += sets * effort
+            out[work_row, i] += sets * reps * f * share
+            relative = f / packed[ROWS.intensity_reference, i]
+            new[NEURAL + patterns + row, i] += (
+                sets * effort * relative ** packed[ROWS.intensity_exponent, i]
+            )
+    for i in range(n):
+        out[intensity_row, i] = out[intensity_row, i] / max(total[i], 1.0)
     return total
 
 
@@ -368,6 +387,7 @@ def _day(
     fixed: FloatArray,
     level: FloatArray,
     new: FloatArray,
+    emitted: FloatArray,
     lower_rows: IntArray,
     day: int,
     update: bool,
@@ -376,30 +396,31 @@ def _day(
     progression: float,
     out: FloatArray,
 ) -> None:
-    """One day for every person: `level` (the state on `day`) -> `new` (on day + 1), with the
-    emitted signals. Without `update` (no training yet) only ageing applies; with `entries`
-    (a session plan's, at least one column) today's session adds its stimuli and fills `out`."""
+    """One day for every person: `level` (the state on `day`) -> `new` (on day + 1), and the
+    signals of day + 1 into `emitted`. Without `update` (no training yet) the levels stay and
+    `new` is not written; with `entries` (a session plan's, at least one column) today's session
+    adds its stimuli and fills `out`."""
     n = level.shape[1]
     patterns = (level.shape[0] - NEURAL) // 2
     session = entries.shape[1] > 0
+    if not update:
+        for i in range(n):
+            _emitted(packed, fixed, level, emitted, lower_rows, day + 1, i)
+        return
+    # Today's impulses first (from zero), then the decayed stimuli on top.
     for i in range(n):
-        if not update:
-            for r in range(level.shape[0]):
-                new[r, i] = level[r, i]
-            _emitted(packed, fixed, new, lower_rows, day + 1, i)
-            continue
-        # Today's impulses first (from zero), then the decayed stimuli on top.
         new[STIM + LOWER, i] = 0.0
         new[STIM + UPPER, i] = 0.0
         for r in range(patterns):
             new[NEURAL + patterns + r, i] = 0.0
-        total = 0.0
-        if session:
-            total = _session(packed, fixed, level, new, entries, done, progression, day, out, i)
+    total = np.zeros(0)
+    if session:
+        total = _session(packed, fixed, level, new, entries, done, progression, day, out)
+    for i in range(n):
         decay = np.exp(-1.0 / packed[ROWS.stimulus_tau_days, i])
         myokine = level[MYOKINE, i] * np.exp(-1.0 / packed[ROWS.myokine_tau_days, i])
         if session:
-            myokine = myokine + total / packed[ROWS.myokine_reference_sets, i]
+            myokine = myokine + total[i] / packed[ROWS.myokine_reference_sets, i]
         new[MYOKINE, i] = myokine
         weekly = 7.0 * (1.0 - decay)  # smoothed impulse -> weekly sets at steady state
 
@@ -436,13 +457,13 @@ def _day(
             g = level[NEURAL + r, i]
             top = fixed[FIXED_NEURAL0 + patterns + r, i]
             new[NEURAL + r, i] = g + learn * (top - g) - g / tau
-        _emitted(packed, fixed, new, lower_rows, day + 1, i)
+        _emitted(packed, fixed, new, emitted, lower_rows, day + 1, i)
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:
     persons = ctx.persons
     n = persons.n
-    packed = pack(p, n)
+    packed = np.asfortranarray(pack(p, n))
     female = persons.female
     male = (~female).astype(np.float64)
     sm_now = (
@@ -472,7 +493,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     age = per_person(persons.age_years, n)
     strength0 = persons.weight_kg * _baseline_age_factor(packed, age, rate) * p.strength_scale
 
-    fixed = np.empty((FIXED_NEURAL0 + 2 * len(active), n))
+    fixed = np.empty((FIXED_NEURAL0 + 2 * len(active), n), order="F")
     fixed[AGE0] = age
     fixed[BODY_MASS0] = persons.weight_kg
     fixed[SM_BASE0] = sm_base0
@@ -483,19 +504,21 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     fixed[GAIN0 + UPPER] = g0
     fixed[FIXED_NEURAL0 : FIXED_NEURAL0 + len(active)] = neural0
     fixed[FIXED_NEURAL0 + len(active) :] = ceiling
-    level = np.zeros((NEURAL + 2 * len(active), n))
+    level = np.zeros((NEURAL + 2 * len(active), n), order="F")
     level[GAIN + LOWER] = g0
     level[GAIN + UPPER] = g0
     level[NEURAL : NEURAL + len(active)] = neural0
     lower_rows = np.array(
         [i for i, pat in enumerate(active) if _mostly_lower(PATTERNS[pat])], dtype=np.int64
     )
-    _emit_all(packed, fixed, level, lower_rows, 0)
+    emitted = np.empty((2, n))
+    _emit_all(packed, fixed, level, emitted, lower_rows, 0)
     no_session = np.zeros((0, n))
     return State(
         packed=packed,
         fixed=fixed,
         level=level,
+        emitted=emitted,
         pattern_row=tuple(row),
         lower_rows=lower_rows,
         plans={},
@@ -536,7 +559,7 @@ def _entries(s: State, plan: SessionPlan) -> FloatArray:
 
 def skeletal_muscle_mass(s: State, p: Params) -> FloatArray:
     """Untrained trajectory x regional gains, on the state's day (worked out by its step)."""
-    return s.level[MUSCLE_MASS]
+    return s.emitted[MUSCLE_MASS]
 
 
 def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
@@ -551,49 +574,32 @@ def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     entries = _NO_ENTRIES if dose is None or dose.plan is None else _entries(s, dose.plan)
-    new = np.empty_like(s.level)
-    if entries.shape[1] == 0:
-        # No strength session today (an untrained block stays untrained: only ageing applies).
-        _day(
-            s.packed,
-            s.fixed,
-            s.level,
-            new,
-            s.lower_rows,
-            day,
-            s.active,
-            _NO_ENTRIES,
-            _NO_DONE,
-            1.0,
-            s.no_session,
-        )
+    n_entries = entries.shape[1]  # none without strength work today
+    update = n_entries > 0 or s.active
+    # Untrained and no session yet: only ageing applies, a closed form of the day; levels stay.
+    new = np.empty_like(s.level) if update else s.level
+    emitted = np.empty_like(s.emitted)
+    if n_entries == 0:
+        _day(s.packed, s.fixed, s.level, new, emitted, s.lower_rows, day, update,
+             entries, _NO_DONE, 1.0, s.no_session)  # fmt: skip
         return evolve(
             s,
             level=new,
+            emitted=emitted,
             session_external_kg=s.no_session,
             session_intensity=None,
             session_work=None,
             day=day + 1,
+            active=update,
         )
     assert dose is not None
-    n_entries = entries.shape[1]
     out = np.zeros((n_entries + 2, new.shape[1]))  # external kg per entry, intensity, work
-    _day(
-        s.packed,
-        s.fixed,
-        s.level,
-        new,
-        s.lower_rows,
-        day,
-        True,
-        entries,
-        dose.done,
-        dose.progression,
-        out,
-    )
+    _day(s.packed, s.fixed, s.level, new, emitted, s.lower_rows, day, update,
+         entries, dose.done, dose.progression, out)  # fmt: skip
     return evolve(
         s,
         level=new,
+        emitted=emitted,
         session_external_kg=out[:n_entries],
         session_intensity=out[n_entries],
         session_work=out[n_entries + 1],
@@ -606,7 +612,7 @@ def lower_body_strength(s: State, p: Params) -> FloatArray:
     """Lower-body strength from training, relative to the person's untrained trajectory (1 on
     day 0 for the untrained): regional mass gain x the mean neural gain of the trained
     lower-body patterns. Ageing is left out: the mobility model's age norms carry it."""
-    return s.level[LOWER_STRENGTH]
+    return s.emitted[LOWER_STRENGTH]
 
 
 def myokine_signal(s: State, p: Params) -> FloatArray:
@@ -616,7 +622,7 @@ def myokine_signal(s: State, p: Params) -> FloatArray:
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     out: dict[str, FloatArray] = {}
     if "skeletal_muscle_mass" in wanted:
-        out["skeletal_muscle_mass"] = s.level[MUSCLE_MASS]
+        out["skeletal_muscle_mass"] = s.emitted[MUSCLE_MASS]
     if "session_external_kg" in wanted:
         out["session_external_kg"] = s.session_external_kg
     if "session_intensity" in wanted and s.session_intensity is not None:
@@ -624,7 +630,7 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     if "session_work" in wanted and s.session_work is not None:
         out["session_work"] = s.session_work
     if "lower_body_strength" in wanted:
-        out["lower_body_strength"] = s.level[LOWER_STRENGTH]
+        out["lower_body_strength"] = s.emitted[LOWER_STRENGTH]
     return out
 
 

@@ -219,29 +219,35 @@ def _baseline_age_factor(packed: FloatArray, age: FloatArray, rate: FloatArray) 
 def _one_rm(
     per_kg: float,
     region: int,
-    row: int,
-    packed: FloatArray,
-    fixed: FloatArray,
-    level: FloatArray,
+    strength0: float,
+    sex: float,
+    gain_lower: float,
+    gain_upper: float,
+    neural: float,
     ageing: float,
-    i: int,
 ) -> float:
-    """Current 1RM (kg external load) of person i in a strength exercise: its untrained
-    reference (`per_kg` x body mass, sex ratio by region) x regional mass gain x the neural gain
-    of its pattern (`row`, -1 when inactive) x `ageing` since baseline (`_strength_ageing`)."""
+    """Current 1RM (kg external load) of a strength exercise: its untrained reference (`per_kg`
+    x the person's `strength0` x `sex`, the female ratio of its region or 1) x mass gain of its
+    region x the neural gain of its pattern (`neural`, 0 when inactive) x `ageing` since
+    baseline (`_strength_ageing`). Scalar arguments only, so that it inlines into loops."""
     if region == BOTH:
-        mass_gain = ((1.0 + level[GAIN + LOWER, i]) + (1.0 + level[GAIN + UPPER, i])) / 2.0
+        mass_gain = ((1.0 + gain_lower) + (1.0 + gain_upper)) / 2.0
+    elif region == LOWER:
+        mass_gain = 1.0 + gain_lower
     else:
-        mass_gain = 1.0 + level[GAIN + region, i]
-    neural_gain = 1.0 + level[NEURAL + row, i] if row >= 0 else 1.0
-    sex = 1.0
-    if fixed[FEMALE, i] > 0.0:
-        if region == UPPER:
-            sex = packed[ROWS.female_strength_ratio_upper, i]
-        else:
-            sex = packed[ROWS.female_strength_ratio_lower, i]
-    reference = per_kg * fixed[STRENGTH0, i] * sex
-    return reference * mass_gain * neural_gain * ageing
+        mass_gain = 1.0 + gain_upper
+    reference = per_kg * strength0 * sex
+    return reference * mass_gain * (1.0 + neural) * ageing
+
+
+@kernel
+def _sex_ratio(packed: FloatArray, fixed: FloatArray, region: int, i: int) -> float:
+    """Person i's untrained strength relative to a man's, in a region's exercises."""
+    if fixed[FEMALE, i] == 0.0:
+        return 1.0
+    if region == UPPER:
+        return packed[ROWS.female_strength_ratio_upper, i]
+    return packed[ROWS.female_strength_ratio_lower, i]
 
 
 @kernel
@@ -256,39 +262,17 @@ def _one_rm_all(
 ) -> FloatArray:
     out = np.empty(level.shape[1])
     for i in range(out.shape[0]):
-        ageing = _strength_ageing(packed, fixed, day, i)
-        out[i] = _one_rm(per_kg, region, row, packed, fixed, level, ageing, i)
+        out[i] = _one_rm(
+            per_kg,
+            region,
+            fixed[STRENGTH0, i],
+            _sex_ratio(packed, fixed, region, i),
+            level[GAIN + LOWER, i],
+            level[GAIN + UPPER, i],
+            level[NEURAL + row, i] if row >= 0 else 0.0,
+            _strength_ageing(packed, fixed, day, i),
+        )
     return out
-
-
-@kernel
-def _emitted(
-    packed: FloatArray,
-    fixed: FloatArray,
-    level: FloatArray,
-    emitted: FloatArray,
-    lower_rows: IntArray,
-    day: int,
-    i: int,
-) -> None:
-    """Skeletal muscle mass and lower-body strength (see `lower_body_strength`) of person i on
-    `day`, into `emitted`."""
-    sm_base = fixed[SM_BASE0, i] * _ageing(packed, fixed, day, fixed[LOSS_RATE, i], i)
-    lower = packed[ROWS.lower_body_fraction, i]
-    upper = 1.0 - lower
-    gain_lower = level[GAIN + LOWER, i]
-    gain_upper = level[GAIN + UPPER, i]
-    emitted[MUSCLE_MASS, i] = sm_base * (lower * (1.0 + gain_lower) + upper * (1.0 + gain_upper))
-    mass = (1.0 + gain_lower) / (1.0 + fixed[GAIN0 + LOWER, i])
-    neural = 1.0
-    if lower_rows.shape[0] > 0:
-        total = 0.0
-        for k in range(lower_rows.shape[0]):
-            r = lower_rows[k]
-            relative = (1.0 + level[NEURAL + r, i]) / (1.0 + fixed[FIXED_NEURAL0 + r, i])
-            total = relative if k == 0 else total + relative
-        neural = total / lower_rows.shape[0]
-    emitted[LOWER_STRENGTH, i] = mass * neural
 
 
 @kernel
@@ -300,8 +284,27 @@ def _emit_all(
     lower_rows: IntArray,
     day: int,
 ) -> None:
+    """Skeletal muscle mass and lower-body strength (see `lower_body_strength`) on `day` of the
+    state `level`, into `emitted`."""
     for i in range(level.shape[1]):
-        _emitted(packed, fixed, level, emitted, lower_rows, day, i)
+        sm_base = fixed[SM_BASE0, i] * _ageing(packed, fixed, day, fixed[LOSS_RATE, i], i)
+        lower = packed[ROWS.lower_body_fraction, i]
+        upper = 1.0 - lower
+        gain_lower = level[GAIN + LOWER, i]
+        gain_upper = level[GAIN + UPPER, i]
+        emitted[MUSCLE_MASS, i] = sm_base * (
+            lower * (1.0 + gain_lower) + upper * (1.0 + gain_upper)
+        )
+        mass = (1.0 + gain_lower) / (1.0 + fixed[GAIN0 + LOWER, i])
+        neural = 1.0
+        if lower_rows.shape[0] > 0:
+            total = 0.0
+            for k in range(lower_rows.shape[0]):
+                r = lower_rows[k]
+                relative = (1.0 + level[NEURAL + r, i]) / (1.0 + fixed[FIXED_NEURAL0 + r, i])
+                total = relative if k == 0 else total + relative
+            neural = total / lower_rows.shape[0]
+        emitted[LOWER_STRENGTH, i] = mass * neural
 
 
 @kernel
@@ -341,7 +344,14 @@ def _session(
         for i in range(n):
             epley = packed[ROWS.epley_reps, i]
             one_rm = _one_rm(
-                entries[ONE_RM_PER_KG, k], region, row, packed, fixed, level, ageing[i], i
+                entries[ONE_RM_PER_KG, k],
+                region,
+                fixed[STRENGTH0, i],
+                _sex_ratio(packed, fixed, region, i),
+                level[GAIN + LOWER, i],
+                level[GAIN + UPPER, i],
+                level[NEURAL + row, i] if row >= 0 else 0.0,
+                ageing[i],
             )
             if kind == LoadKind.ONE_RM_FRACTION:
                 f = value
@@ -404,8 +414,7 @@ def _day(
     patterns = (level.shape[0] - NEURAL) // 2
     session = entries.shape[1] > 0
     if not update:
-        for i in range(n):
-            _emitted(packed, fixed, level, emitted, lower_rows, day + 1, i)
+        _emit_all(packed, fixed, level, emitted, lower_rows, day + 1)
         return
     # Today's impulses first (from zero), then the decayed stimuli on top.
     for i in range(n):
@@ -457,7 +466,7 @@ def _day(
             g = level[NEURAL + r, i]
             top = fixed[FIXED_NEURAL0 + patterns + r, i]
             new[NEURAL + r, i] = g + learn * (top - g) - g / tau
-        _emitted(packed, fixed, new, emitted, lower_rows, day + 1, i)
+    _emit_all(packed, fixed, new, emitted, lower_rows, day + 1)
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:

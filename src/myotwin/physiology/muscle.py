@@ -241,13 +241,11 @@ def _one_rm(
 
 
 @kernel
-def _sex_ratio(packed: FloatArray, fixed: FloatArray, region: int, i: int) -> float:
-    """Person i's untrained strength relative to a man's, in a region's exercises."""
-    if fixed[FEMALE, i] == 0.0:
+def _sex_ratio(female: float, ratio_lower: float, ratio_upper: float, region: int) -> float:
+    """Untrained strength relative to a man's in a region's exercises (`female` 1 or 0)."""
+    if female == 0.0:
         return 1.0
-    if region == UPPER:
-        return packed[ROWS.female_strength_ratio_upper, i]
-    return packed[ROWS.female_strength_ratio_lower, i]
+    return ratio_upper if region == UPPER else ratio_lower
 
 
 @kernel
@@ -266,7 +264,12 @@ def _one_rm_all(
             per_kg,
             region,
             fixed[STRENGTH0, i],
-            _sex_ratio(packed, fixed, region, i),
+            _sex_ratio(
+                fixed[FEMALE, i],
+                packed[ROWS.female_strength_ratio_lower, i],
+                packed[ROWS.female_strength_ratio_upper, i],
+                region,
+            ),
             level[GAIN + LOWER, i],
             level[GAIN + UPPER, i],
             level[NEURAL + row, i] if row >= 0 else 0.0,
@@ -341,13 +344,23 @@ def _session(
         value = entries[LOAD, k]
         region = int(entries[REGION, k])
         row = int(entries[ROW, k])
+        # Effort and the intensity factor depend on the relative load and parameters only
+        # (the same for all persons with a load given as a fraction of 1RM): worked out again
+        # only when those change from one person to the next.
+        key = np.full(5, np.nan)
+        effort = strength_factor = 0.0
         for i in range(n):
             epley = packed[ROWS.epley_reps, i]
             one_rm = _one_rm(
                 entries[ONE_RM_PER_KG, k],
                 region,
                 fixed[STRENGTH0, i],
-                _sex_ratio(packed, fixed, region, i),
+                _sex_ratio(
+                    fixed[FEMALE, i],
+                    packed[ROWS.female_strength_ratio_lower, i],
+                    packed[ROWS.female_strength_ratio_upper, i],
+                    region,
+                ),
                 level[GAIN + LOWER, i],
                 level[GAIN + UPPER, i],
                 level[NEURAL + row, i] if row >= 0 else 0.0,
@@ -367,8 +380,20 @@ def _session(
                 # Assistance (a negative external load) can at most cancel the moved body mass.
                 f = min(1.0, max(external + body, 0.0) / max(capacity, 1e-9))
                 out[k, i] = external
-            reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
-            effort = np.exp(-max(reps_max - reps, 0.0) / packed[ROWS.rir_scale, i])
+            rir_scale = packed[ROWS.rir_scale, i]
+            reference = packed[ROWS.intensity_reference, i]
+            exponent = packed[ROWS.intensity_exponent, i]
+            if (
+                f != key[0]
+                or epley != key[1]
+                or rir_scale != key[2]
+                or reference != key[3]
+                or exponent != key[4]
+            ):
+                key[0], key[1], key[2], key[3], key[4] = f, epley, rir_scale, reference, exponent
+                reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
+                effort = np.exp(-max(reps_max - reps, 0.0) / rir_scale)
+                strength_factor = (f / reference) ** exponent
             sets = entries[SETS, k] * (1.0 if done[i] else 0.0)
             total[i] += sets
             out[intensity_row, i] += sets * f
@@ -382,10 +407,7 @@ def _session(
                 share = lower_share if region == LOWER else upper_share
                 new[STIM + region, i] += sets * effort
             out[work_row, i] += sets * reps * f * share
-            relative = f / packed[ROWS.intensity_reference, i]
-            new[NEURAL + patterns + row, i] += (
-                sets * effort * relative ** packed[ROWS.intensity_exponent, i]
-            )
+            new[NEURAL + patterns + row, i] += sets * effort * strength_factor
     for i in range(n):
         out[intensity_row, i] = out[intensity_row, i] / max(total[i], 1.0)
     return total
@@ -425,9 +447,18 @@ def _day(
     total = np.zeros(0)
     if session:
         total = _session(packed, fixed, level, new, entries, done, progression, day, out)
+    # Daily decays depend on parameters only: worked out again only when they change from one
+    # person to the next (population values are the same for all).
+    stimulus_tau = myokine_tau = np.nan
+    decay = myokine_decay = 0.0
     for i in range(n):
-        decay = np.exp(-1.0 / packed[ROWS.stimulus_tau_days, i])
-        myokine = level[MYOKINE, i] * np.exp(-1.0 / packed[ROWS.myokine_tau_days, i])
+        if packed[ROWS.stimulus_tau_days, i] != stimulus_tau:
+            stimulus_tau = packed[ROWS.stimulus_tau_days, i]
+            decay = np.exp(-1.0 / stimulus_tau)
+        if packed[ROWS.myokine_tau_days, i] != myokine_tau:
+            myokine_tau = packed[ROWS.myokine_tau_days, i]
+            myokine_decay = np.exp(-1.0 / myokine_tau)
+        myokine = level[MYOKINE, i] * myokine_decay
         if session:
             myokine = myokine + total[i] / packed[ROWS.myokine_reference_sets, i]
         new[MYOKINE, i] = myokine

@@ -326,31 +326,38 @@ def _session(
     to the stimulus rows of `new` (which hold 0 on entry); each entry's external load in kg
     (what the bone model reads), the set-weighted mean relative intensity (the brain model) and
     the session's work, repetitions x fraction of 1RM x share of muscle mass involved (the
-    hormone model), into `out` (entries, then intensity and work; zeros on entry). Returns each
-    person's total sets. Entries are the outer loop, so each row of `out` is written in order."""
+    hormone model), into `out` (entries, then intensity and work). Returns each person's total
+    sets."""
     n = level.shape[1]
     patterns = (level.shape[0] - NEURAL) // 2
     n_entries = entries.shape[1]
-    intensity_row, work_row = n_entries, n_entries + 1
-    ageing = np.empty(n)  # the same for every exercise of the day
+    # Effort and the intensity factor of an entry depend on its relative load and parameters
+    # only (the same for all persons with a load given as a fraction of 1RM): worked out again
+    # only when those change from one person to the next.
+    key = np.full((n_entries, 5), np.nan)
+    effort_of = np.zeros(n_entries)
+    factor_of = np.zeros(n_entries)
+    total_of = np.empty(n)
     for i in range(n):
-        ageing[i] = _strength_ageing(packed, fixed, day, i)
-    total = np.zeros(n)
-    for k in range(n_entries):
-        kind = int(entries[KIND, k])
-        if kind == LoadKind.NONE:
-            continue
-        reps = entries[REPS, k]
-        value = entries[LOAD, k]
-        region = int(entries[REGION, k])
-        row = int(entries[ROW, k])
-        # Effort and the intensity factor depend on the relative load and parameters only
-        # (the same for all persons with a load given as a fraction of 1RM): worked out again
-        # only when those change from one person to the next.
-        key = np.full(5, np.nan)
-        effort = strength_factor = 0.0
-        for i in range(n):
-            epley = packed[ROWS.epley_reps, i]
+        ageing = _strength_ageing(packed, fixed, day, i)  # the same for every exercise of the day
+        epley = packed[ROWS.epley_reps, i]
+        rir_scale = packed[ROWS.rir_scale, i]
+        reference = packed[ROWS.intensity_reference, i]
+        exponent = packed[ROWS.intensity_exponent, i]
+        lower_share = packed[ROWS.lower_body_fraction, i]
+        upper_share = 1.0 - lower_share
+        did = 1.0 if done[i] else 0.0
+        total = 0.0
+        intensity_sum = 0.0
+        work = 0.0
+        for k in range(n_entries):
+            kind = int(entries[KIND, k])
+            if kind == LoadKind.NONE:
+                continue
+            reps = entries[REPS, k]
+            value = entries[LOAD, k]
+            region = int(entries[REGION, k])
+            row = int(entries[ROW, k])
             one_rm = _one_rm(
                 entries[ONE_RM_PER_KG, k],
                 region,
@@ -364,7 +371,7 @@ def _session(
                 level[GAIN + LOWER, i],
                 level[GAIN + UPPER, i],
                 level[NEURAL + row, i] if row >= 0 else 0.0,
-                ageing[i],
+                ageing,
             )
             if kind == LoadKind.ONE_RM_FRACTION:
                 f = value
@@ -380,25 +387,22 @@ def _session(
                 # Assistance (a negative external load) can at most cancel the moved body mass.
                 f = min(1.0, max(external + body, 0.0) / max(capacity, 1e-9))
                 out[k, i] = external
-            rir_scale = packed[ROWS.rir_scale, i]
-            reference = packed[ROWS.intensity_reference, i]
-            exponent = packed[ROWS.intensity_exponent, i]
             if (
-                f != key[0]
-                or epley != key[1]
-                or rir_scale != key[2]
-                or reference != key[3]
-                or exponent != key[4]
+                f != key[k, 0]
+                or epley != key[k, 1]
+                or rir_scale != key[k, 2]
+                or reference != key[k, 3]
+                or exponent != key[k, 4]
             ):
-                key[0], key[1], key[2], key[3], key[4] = f, epley, rir_scale, reference, exponent
+                key[k, 0], key[k, 1], key[k, 2] = f, epley, rir_scale
+                key[k, 3], key[k, 4] = reference, exponent
                 reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
-                effort = np.exp(-max(reps_max - reps, 0.0) / rir_scale)
-                strength_factor = (f / reference) ** exponent
-            sets = entries[SETS, k] * (1.0 if done[i] else 0.0)
-            total[i] += sets
-            out[intensity_row, i] += sets * f
-            lower_share = packed[ROWS.lower_body_fraction, i]
-            upper_share = 1.0 - lower_share
+                effort_of[k] = np.exp(-max(reps_max - reps, 0.0) / rir_scale)
+                factor_of[k] = (f / reference) ** exponent
+            effort = effort_of[k]
+            sets = entries[SETS, k] * did
+            total += sets
+            intensity_sum += sets * f
             if region == BOTH:
                 share = lower_share + upper_share
                 new[STIM + LOWER, i] += sets * effort
@@ -406,11 +410,12 @@ def _session(
             else:
                 share = lower_share if region == LOWER else upper_share
                 new[STIM + region, i] += sets * effort
-            out[work_row, i] += sets * reps * f * share
-            new[NEURAL + patterns + row, i] += sets * effort * strength_factor
-    for i in range(n):
-        out[intensity_row, i] = out[intensity_row, i] / max(total[i], 1.0)
-    return total
+            work += sets * reps * f * share
+            new[NEURAL + patterns + row, i] += sets * effort * factor_of[k]
+        out[n_entries, i] = intensity_sum / max(total, 1.0)
+        out[n_entries + 1, i] = work
+        total_of[i] = total
+    return total_of
 
 
 @kernel

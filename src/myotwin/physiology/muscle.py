@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from myotwin.catalogue import CATALOGUE, PATTERNS
-from myotwin.dose import DoseDay, LoadKind
+from myotwin.compiled import kernel, pack, per_person, rows
+from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind, SessionPlan
 from myotwin.outcomes import ONE_RM_PREFIX
 from myotwin.physiology.base import (
     Context,
@@ -36,12 +37,6 @@ from myotwin.physiology.base import (
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 LOWER, UPPER = 0, 1  # mass compartments; trunk work counts to the upper body
-_REGION_TO_COMPARTMENTS: dict[str, tuple[int, ...]] = {
-    "lower": (LOWER,),
-    "upper": (UPPER,),
-    "trunk": (UPPER,),
-    "whole": (LOWER, UPPER),
-}
 
 
 @dataclass(frozen=True)
@@ -95,40 +90,70 @@ class Params:
     myokine_reference_sets: Value
 
 
+ROWS = rows(Params)
+
+# Rows of the State's `fixed` matrix: per-person constants set at init. After them come the
+# active patterns' initial neural gains (FIXED_NEURAL0 + row), then their ceilings
+# (FIXED_NEURAL0 + patterns + row).
+AGE0, BODY_MASS0, SM_BASE0, STRENGTH0, LOSS_RATE, FEMALE, GAIN0 = 0, 1, 2, 3, 4, 5, 6
+FIXED_NEURAL0 = GAIN0 + 2  # GAIN0 + LOWER, GAIN0 + UPPER are the initial regional gains
+# Rows of the State's `level` matrix: what changes day by day. GAIN + LOWER/UPPER: regional mass
+# gain; STIM + LOWER/UPPER: smoothed effective sets; the myokine load; from NEURAL: the active
+# patterns' neural gains, then their smoothed stimuli (NEURAL + patterns + row).
+GAIN, STIM, MYOKINE, NEURAL = 0, 2, 4, 5
+# Rows of the State's `emitted` matrix: the signals of the state's day.
+MUSCLE_MASS, LOWER_STRENGTH = 0, 1
+# An exercise's mass compartments: LOWER, UPPER, or BOTH (whole-body work).
+BOTH = 2
+_REGION_CODE = {"lower": LOWER, "upper": UPPER, "trunk": UPPER, "whole": BOTH}
+# Rows of a session plan's entry matrix (one column per entry), built once per plan.
+KIND, SETS, REPS, LOAD, BODY_FRACTION, ONE_RM_PER_KG, REGION, ROW = range(8)
+ENTRY_ROWS = 8
+_NO_ENTRIES = np.zeros((ENTRY_ROWS, 0))  # the entries of a day without strength work
+_NO_DONE = np.zeros(0, dtype=np.bool_)
+
+
 @dataclass(frozen=True, eq=False)
 class State:
-    age0: FloatArray
-    female: np.ndarray
-    body_mass0: FloatArray
-    sm_base0: FloatArray
-    strength0: FloatArray  # kg of 1RM per unit catalogue reference, this person at baseline
-    pattern_row: tuple[int, ...]  # row of each catalogue pattern in `neural`, -1 when inactive
-    neural_ceiling: FloatArray  # (active patterns, 1 or n)
-    loss_rate: FloatArray  # sex-specific muscle loss rate at the reference age
-    gain: FloatArray  # (2, n) regional mass gain over the untrained trajectory
-    gain0: FloatArray
-    neural: FloatArray  # (active patterns, n)
-    neural0: FloatArray
-    stim_mass: FloatArray  # (2, n) smoothed effective sets
-    stim_neural: FloatArray  # (active patterns, n)
-    myokine_load: FloatArray
+    # The kernels read a person's column of these matrices at once, so they are stored by person
+    # (Fortran order): a row-major (rows, n) matrix would make each person's values far apart.
+    packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
+    fixed: FloatArray  # (rows, n) per-person constants; rows named above (AGE0, ...)
+    level: FloatArray  # (rows, n) levels and smoothed stimuli; rows named above (GAIN, ...)
+    emitted: FloatArray  # (2, n) row-major: the signals of the state's day (MUSCLE_MASS, ...)
+    pattern_row: tuple[int, ...]  # row of each catalogue pattern among the active, -1 if inactive
+    lower_rows: IntArray  # active-pattern rows whose pattern is mostly lower-body work
+    # Entry matrix (ENTRY_ROWS, E) of each plan met so far; no columns without strength entries.
+    plans: dict[SessionPlan, FloatArray]
+    no_session: FloatArray  # (0, n): the external loads on a day without a session
     session_external_kg: FloatArray  # (entries, n) external load of today's session, else (0, n)
     session_intensity: FloatArray | None = None  # set-weighted mean fraction of 1RM today
     session_work: FloatArray | None = None  # reps x fraction of 1RM x share of muscle mass
     day: int = 0
     active: bool = False  # any training stimulus or gain yet; until then only ageing applies
-    lower_rows: tuple[int, ...] = ()  # rows of `neural` whose pattern is mostly lower-body work
 
+    @property
+    def patterns(self) -> int:
+        """Number of active patterns (rows of `neural`)."""
+        return (self.level.shape[0] - NEURAL) // 2
 
-def _ramp(age: FloatArray, p: Params) -> FloatArray:
-    """Age-loss multiplier: 0 before onset, 1 at the reference age, linear in between and after."""
-    return np.maximum(0.0, (age - p.loss_onset_age) / (p.loss_reference_age - p.loss_onset_age))
+    @property
+    def sm_base0(self) -> FloatArray:
+        return self.fixed[SM_BASE0]
 
+    @property
+    def gain(self) -> FloatArray:
+        """(2, n) regional mass gain over the untrained trajectory."""
+        return self.level[GAIN : GAIN + 2]
 
-def _cumulative_ramp(age: FloatArray, p: Params) -> FloatArray:
-    """Integral of `_ramp` from onset to `age`, in years."""
-    years = np.maximum(0.0, age - p.loss_onset_age)
-    return years**2 / (2.0 * (p.loss_reference_age - p.loss_onset_age))
+    @property
+    def neural(self) -> FloatArray:
+        """(active patterns, n) neural gain of each active movement pattern."""
+        return self.level[NEURAL : NEURAL + self.patterns]
+
+    @property
+    def myokine_load(self) -> FloatArray:
+        return self.level[MYOKINE]
 
 
 def _neural_ceiling(pattern: str, p: Params) -> Value:
@@ -156,9 +181,334 @@ def _active_patterns(ctx: Context) -> list[int]:
     return sorted(wanted)
 
 
+@kernel
+def _cumulative_ramp(age: float, packed: FloatArray, i: int) -> float:
+    """Integral, from onset to `age` in years, of the age-loss multiplier: 0 before the onset
+    age, 1 at the reference age, linear in between and after."""
+    onset = packed[ROWS.loss_onset_age, i]
+    years = max(0.0, age - onset)
+    return years * years / (2.0 * (packed[ROWS.loss_reference_age, i] - onset))
+
+
+@kernel
+def _ageing(packed: FloatArray, fixed: FloatArray, day: int, rate: float, i: int) -> float:
+    """exp(-rate x integral of the age ramp since enrolment) on `day` (closed form)."""
+    age0 = fixed[AGE0, i]
+    age = age0 + day / DAYS_PER_YEAR
+    return np.exp(-rate * (_cumulative_ramp(age, packed, i) - _cumulative_ramp(age0, packed, i)))
+
+
+@kernel
+def _strength_ageing(packed: FloatArray, fixed: FloatArray, day: int, i: int) -> float:
+    """Ageing of 1RMs since baseline: mass trajectory and muscle quality."""
+    return _ageing(packed, fixed, day, fixed[LOSS_RATE, i] + packed[ROWS.quality_loss_rate, i], i)
+
+
+@kernel
+def _baseline_age_factor(packed: FloatArray, age: FloatArray, rate: FloatArray) -> FloatArray:
+    """exp(-(loss rate + quality loss) x integral of the age ramp up to `age`): how much
+    strength per kg of body mass has fallen with age by baseline."""
+    out = np.empty(age.shape[0])
+    for i in range(age.shape[0]):
+        quality = packed[ROWS.quality_loss_rate, i]
+        out[i] = np.exp(-(rate[i] + quality) * _cumulative_ramp(age[i], packed, i))
+    return out
+
+
+@kernel
+def _one_rm(
+    per_kg: float,
+    region: int,
+    strength0: float,
+    sex: float,
+    gain_lower: float,
+    gain_upper: float,
+    neural: float,
+    ageing: float,
+) -> float:
+    """Current 1RM (kg external load) of a strength exercise: its untrained reference (`per_kg`
+    x the person's `strength0` x `sex`, the female ratio of its region or 1) x mass gain of its
+    region x the neural gain of its pattern (`neural`, 0 when inactive) x `ageing` since
+    baseline (`_strength_ageing`). Scalar arguments only, so that it inlines into loops."""
+    if region == BOTH:
+        mass_gain = ((1.0 + gain_lower) + (1.0 + gain_upper)) / 2.0
+    elif region == LOWER:
+        mass_gain = 1.0 + gain_lower
+    else:
+        mass_gain = 1.0 + gain_upper
+    reference = per_kg * strength0 * sex
+    return reference * mass_gain * (1.0 + neural) * ageing
+
+
+@kernel
+def _sex_ratio(female: float, ratio_lower: float, ratio_upper: float, region: int) -> float:
+    """Untrained strength relative to a man's in a region's exercises (`female` 1 or 0)."""
+    if female == 0.0:
+        return 1.0
+    return ratio_upper if region == UPPER else ratio_lower
+
+
+@kernel
+def _one_rm_all(
+    per_kg: float,
+    region: int,
+    row: int,
+    packed: FloatArray,
+    fixed: FloatArray,
+    level: FloatArray,
+    day: int,
+) -> FloatArray:
+    out = np.empty(level.shape[1])
+    for i in range(out.shape[0]):
+        out[i] = _one_rm(
+            per_kg,
+            region,
+            fixed[STRENGTH0, i],
+            _sex_ratio(
+                fixed[FEMALE, i],
+                packed[ROWS.female_strength_ratio_lower, i],
+                packed[ROWS.female_strength_ratio_upper, i],
+                region,
+            ),
+            level[GAIN + LOWER, i],
+            level[GAIN + UPPER, i],
+            level[NEURAL + row, i] if row >= 0 else 0.0,
+            _strength_ageing(packed, fixed, day, i),
+        )
+    return out
+
+
+@kernel
+def _emit_all(
+    packed: FloatArray,
+    fixed: FloatArray,
+    level: FloatArray,
+    emitted: FloatArray,
+    lower_rows: IntArray,
+    day: int,
+) -> None:
+    """Skeletal muscle mass and lower-body strength (see `lower_body_strength`) on `day` of the
+    state `level`, into `emitted`."""
+    for i in range(level.shape[1]):
+        sm_base = fixed[SM_BASE0, i] * _ageing(packed, fixed, day, fixed[LOSS_RATE, i], i)
+        lower = packed[ROWS.lower_body_fraction, i]
+        upper = 1.0 - lower
+        gain_lower = level[GAIN + LOWER, i]
+        gain_upper = level[GAIN + UPPER, i]
+        emitted[MUSCLE_MASS, i] = sm_base * (
+            lower * (1.0 + gain_lower) + upper * (1.0 + gain_upper)
+        )
+        mass = (1.0 + gain_lower) / (1.0 + fixed[GAIN0 + LOWER, i])
+        neural = 1.0
+        if lower_rows.shape[0] > 0:
+            total = 0.0
+            for k in range(lower_rows.shape[0]):
+                r = lower_rows[k]
+                relative = (1.0 + level[NEURAL + r, i]) / (1.0 + fixed[FIXED_NEURAL0 + r, i])
+                total = relative if k == 0 else total + relative
+            neural = total / lower_rows.shape[0]
+        emitted[LOWER_STRENGTH, i] = mass * neural
+
+
+@kernel
+def _session(
+    packed: FloatArray,
+    fixed: FloatArray,
+    level: FloatArray,
+    new: FloatArray,
+    entries: FloatArray,
+    done: BoolArray,
+    progression: float,
+    day: int,
+    out: FloatArray,
+) -> FloatArray:
+    """Today's session (`day`): effective sets per mass compartment and per active pattern added
+    to the stimulus rows of `new` (which hold 0 on entry); each entry's external load in kg
+    (what the bone model reads), the set-weighted mean relative intensity (the brain model) and
+    the session's work, repetitions x fraction of 1RM x share of muscle mass involved (the
+    hormone model), into `out` (entries, then intensity and work). Returns each person's total
+    sets."""
+    n = level.shape[1]
+    patterns = (level.shape[0] - NEURAL) // 2
+    n_entries = entries.shape[1]
+    # Effort and the intensity factor of an entry depend on its relative load and parameters
+    # only (the same for all persons with a load given as a fraction of 1RM): worked out again
+    # only when those change from one person to the next.
+    key = np.full((n_entries, 5), np.nan)
+    effort_of = np.zeros(n_entries)
+    factor_of = np.zeros(n_entries)
+    total_of = np.empty(n)
+    for i in range(n):
+        ageing = _strength_ageing(packed, fixed, day, i)  # the same for every exercise of the day
+        epley = packed[ROWS.epley_reps, i]
+        rir_scale = packed[ROWS.rir_scale, i]
+        reference = packed[ROWS.intensity_reference, i]
+        exponent = packed[ROWS.intensity_exponent, i]
+        lower_share = packed[ROWS.lower_body_fraction, i]
+        upper_share = 1.0 - lower_share
+        did = 1.0 if done[i] else 0.0
+        total = 0.0
+        intensity_sum = 0.0
+        work = 0.0
+        for k in range(n_entries):
+            kind = int(entries[KIND, k])
+            if kind == LoadKind.NONE:
+                continue
+            reps = entries[REPS, k]
+            value = entries[LOAD, k]
+            region = int(entries[REGION, k])
+            row = int(entries[ROW, k])
+            one_rm = _one_rm(
+                entries[ONE_RM_PER_KG, k],
+                region,
+                fixed[STRENGTH0, i],
+                _sex_ratio(
+                    fixed[FEMALE, i],
+                    packed[ROWS.female_strength_ratio_lower, i],
+                    packed[ROWS.female_strength_ratio_upper, i],
+                    region,
+                ),
+                level[GAIN + LOWER, i],
+                level[GAIN + UPPER, i],
+                level[NEURAL + row, i] if row >= 0 else 0.0,
+                ageing,
+            )
+            if kind == LoadKind.ONE_RM_FRACTION:
+                f = value
+                out[k, i] = value * one_rm
+            elif kind == LoadKind.RPE or kind == LoadKind.RIR:
+                rir = 10.0 - value if kind == LoadKind.RPE else value
+                f = 1.0 / (1.0 + (reps + rir) / epley)
+                out[k, i] = f * one_rm
+            else:
+                external = value * progression if kind == LoadKind.KG else 0.0
+                body = entries[BODY_FRACTION, k] * fixed[BODY_MASS0, i]
+                capacity = one_rm + body
+                # Assistance (a negative external load) can at most cancel the moved body mass.
+                f = min(1.0, max(external + body, 0.0) / max(capacity, 1e-9))
+                out[k, i] = external
+            if (
+                f != key[k, 0]
+                or epley != key[k, 1]
+                or rir_scale != key[k, 2]
+                or reference != key[k, 3]
+                or exponent != key[k, 4]
+            ):
+                key[k, 0], key[k, 1], key[k, 2] = f, epley, rir_scale
+                key[k, 3], key[k, 4] = reference, exponent
+                reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
+                effort_of[k] = np.exp(-max(reps_max - reps, 0.0) / rir_scale)
+                factor_of[k] = (f / reference) ** exponent
+            effort = effort_of[k]
+            sets = entries[SETS, k] * did
+            total += sets
+            intensity_sum += sets * f
+            if region == BOTH:
+                share = lower_share + upper_share
+                new[STIM + LOWER, i] += sets * effort
+                new[STIM + UPPER, i] += sets * effort
+            else:
+                share = lower_share if region == LOWER else upper_share
+                new[STIM + region, i] += sets * effort
+            work += sets * reps * f * share
+            new[NEURAL + patterns + row, i] += sets * effort * factor_of[k]
+        out[n_entries, i] = intensity_sum / max(total, 1.0)
+        out[n_entries + 1, i] = work
+        total_of[i] = total
+    return total_of
+
+
+@kernel
+def _day(
+    packed: FloatArray,
+    fixed: FloatArray,
+    level: FloatArray,
+    new: FloatArray,
+    emitted: FloatArray,
+    lower_rows: IntArray,
+    day: int,
+    update: bool,
+    entries: FloatArray,
+    done: BoolArray,
+    progression: float,
+    out: FloatArray,
+) -> None:
+    """One day for every person: `level` (the state on `day`) -> `new` (on day + 1), and the
+    signals of day + 1 into `emitted`. Without `update` (no training yet) the levels stay and
+    `new` is not written; with `entries` (a session plan's, at least one column) today's session
+    adds its stimuli and fills `out`."""
+    n = level.shape[1]
+    patterns = (level.shape[0] - NEURAL) // 2
+    session = entries.shape[1] > 0
+    if not update:
+        _emit_all(packed, fixed, level, emitted, lower_rows, day + 1)
+        return
+    # Today's impulses first (from zero), then the decayed stimuli on top.
+    for i in range(n):
+        new[STIM + LOWER, i] = 0.0
+        new[STIM + UPPER, i] = 0.0
+        for r in range(patterns):
+            new[NEURAL + patterns + r, i] = 0.0
+    total = np.zeros(0)
+    if session:
+        total = _session(packed, fixed, level, new, entries, done, progression, day, out)
+    # Daily decays depend on parameters only: worked out again only when they change from one
+    # person to the next (population values are the same for all).
+    stimulus_tau = myokine_tau = np.nan
+    decay = myokine_decay = 0.0
+    for i in range(n):
+        if packed[ROWS.stimulus_tau_days, i] != stimulus_tau:
+            stimulus_tau = packed[ROWS.stimulus_tau_days, i]
+            decay = np.exp(-1.0 / stimulus_tau)
+        if packed[ROWS.myokine_tau_days, i] != myokine_tau:
+            myokine_tau = packed[ROWS.myokine_tau_days, i]
+            myokine_decay = np.exp(-1.0 / myokine_tau)
+        myokine = level[MYOKINE, i] * myokine_decay
+        if session:
+            myokine = myokine + total[i] / packed[ROWS.myokine_reference_sets, i]
+        new[MYOKINE, i] = myokine
+        weekly = 7.0 * (1.0 - decay)  # smoothed impulse -> weekly sets at steady state
+
+        age = fixed[AGE0, i] + day / DAYS_PER_YEAR
+        anabolic = np.exp(
+            packed[ROWS.hypertrophy_age_coef, i]
+            * (
+                max(age, packed[ROWS.hypertrophy_age_floor, i])
+                - packed[ROWS.hypertrophy_reference_age, i]
+            )
+        )
+        ceiling = packed[ROWS.hypertrophy_ceiling, i]
+        tau = packed[ROWS.detraining_tau_mass_days, i]
+        half = packed[ROWS.hypertrophy_half_sets, i]
+        for c in (LOWER, UPPER):
+            stim = level[STIM + c, i] * decay + new[STIM + c, i]
+            new[STIM + c, i] = stim
+            sat = stim * weekly / (stim * weekly + half)
+            grow = (
+                packed[ROWS.hypertrophy_rate, i]
+                * anabolic
+                * packed[ROWS.hypertrophy_response, i]
+                * sat
+            )
+            g = level[GAIN + c, i]
+            new[GAIN + c, i] = g + grow * (ceiling - g) - g / tau
+        half = packed[ROWS.neural_half_sets, i]
+        tau = packed[ROWS.detraining_tau_neural_days, i]
+        for r in range(patterns):
+            stim = level[NEURAL + patterns + r, i] * decay + new[NEURAL + patterns + r, i]
+            new[NEURAL + patterns + r, i] = stim
+            sat = stim * weekly / (stim * weekly + half)
+            learn = packed[ROWS.neural_rate, i] * packed[ROWS.neural_response, i] * sat
+            g = level[NEURAL + r, i]
+            top = fixed[FIXED_NEURAL0 + patterns + r, i]
+            new[NEURAL + r, i] = g + learn * (top - g) - g / tau
+    _emit_all(packed, fixed, new, emitted, lower_rows, day + 1)
+
+
 def init(ctx: Context, p: Params, signals: Signals) -> State:
     persons = ctx.persons
     n = persons.n
+    packed = np.asfortranarray(pack(p, n))
     female = persons.female
     male = (~female).astype(np.float64)
     sm_now = (
@@ -173,199 +523,131 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     sm_now = np.minimum(sm_now, lean)  # the equation's error must not exceed lean tissue
 
     trained = persons.trained.astype(np.float64)
-    g0 = np.broadcast_to(
-        trained * p.trained_fraction_of_ceiling * p.hypertrophy_ceiling, (2, n)
-    ).copy()
-    sm_base0 = sm_now / (1.0 + g0[LOWER])  # both compartments start at the same gain
+    g0 = per_person(trained * p.trained_fraction_of_ceiling * p.hypertrophy_ceiling, n)
+    sm_base0 = sm_now / (1.0 + g0)  # both compartments start at the same gain
 
     active = _active_patterns(ctx)
     row = [-1] * len(PATTERNS)
     for i, pat in enumerate(active):
         row[pat] = i
-    ceiling = np.array(
-        [np.broadcast_to(_neural_ceiling(PATTERNS[pat], p), (n,)) for pat in active]
-    ).reshape(len(active), n)
+    ceiling = np.array([per_person(_neural_ceiling(PATTERNS[pat], p), n) for pat in active])
+    ceiling = ceiling.reshape(len(active), n)
     neural0 = trained * p.trained_fraction_of_ceiling * ceiling
 
-    rate = np.where(female, p.loss_rate_female, p.loss_rate_male)
-    age_factor = np.exp(-(rate + p.quality_loss_rate) * _cumulative_ramp(persons.age_years, p))
-    strength0 = persons.weight_kg * age_factor * p.strength_scale
+    rate = per_person(np.where(female, p.loss_rate_female, p.loss_rate_male), n)
+    age = per_person(persons.age_years, n)
+    strength0 = persons.weight_kg * _baseline_age_factor(packed, age, rate) * p.strength_scale
 
+    fixed = np.empty((FIXED_NEURAL0 + 2 * len(active), n), order="F")
+    fixed[AGE0] = age
+    fixed[BODY_MASS0] = persons.weight_kg
+    fixed[SM_BASE0] = sm_base0
+    fixed[STRENGTH0] = strength0
+    fixed[LOSS_RATE] = rate
+    fixed[FEMALE] = female
+    fixed[GAIN0 + LOWER] = g0
+    fixed[GAIN0 + UPPER] = g0
+    fixed[FIXED_NEURAL0 : FIXED_NEURAL0 + len(active)] = neural0
+    fixed[FIXED_NEURAL0 + len(active) :] = ceiling
+    level = np.zeros((NEURAL + 2 * len(active), n), order="F")
+    level[GAIN + LOWER] = g0
+    level[GAIN + UPPER] = g0
+    level[NEURAL : NEURAL + len(active)] = neural0
+    lower_rows = np.array(
+        [i for i, pat in enumerate(active) if _mostly_lower(PATTERNS[pat])], dtype=np.int64
+    )
+    emitted = np.empty((2, n))
+    _emit_all(packed, fixed, level, emitted, lower_rows, 0)
+    no_session = np.zeros((0, n))
     return State(
-        age0=persons.age_years,
-        female=female,
-        body_mass0=persons.weight_kg,
-        sm_base0=sm_base0,
-        strength0=strength0,
+        packed=packed,
+        fixed=fixed,
+        level=level,
+        emitted=emitted,
         pattern_row=tuple(row),
-        neural_ceiling=ceiling,
-        loss_rate=rate,
-        gain=g0,
-        gain0=g0.copy(),
-        neural=neural0,
-        neural0=neural0.copy(),
-        stim_mass=np.zeros((2, n)),
-        stim_neural=np.zeros((len(active), n)),
-        myokine_load=np.zeros(n),
-        session_external_kg=np.zeros((0, n)),
+        lower_rows=lower_rows,
+        plans={},
+        no_session=no_session,
+        session_external_kg=no_session,
         active=bool(persons.trained.any()),
-        lower_rows=tuple(i for i, pat in enumerate(active) if _mostly_lower(PATTERNS[pat])),
     )
 
 
-def _ageing(s: State, p: Params, rate: Value) -> FloatArray:
-    """exp(-rate x integral of the age ramp since enrolment), on the state's day (closed form)."""
-    age = s.age0 + s.day / DAYS_PER_YEAR
-    return np.exp(-rate * (_cumulative_ramp(age, p) - _cumulative_ramp(s.age0, p)))
+def _exercise_constants(exercise: str, s: State) -> tuple[float, int, int]:
+    """An exercise's untrained 1RM per kg body mass, mass compartments and pattern row."""
+    ex = CATALOGUE.get(exercise)
+    row = s.pattern_row[PATTERNS.index(ex.pattern)]
+    return ex.one_rm_per_kg_body_mass, _REGION_CODE[ex.region], row
 
 
-def sm_base(s: State, p: Params) -> FloatArray:
-    """The untrained muscle trajectory on the state's day."""
-    return s.sm_base0 * _ageing(s, p, s.loss_rate)
-
-
-def _compartment_fraction(p: Params) -> tuple[Value, Value]:
-    return p.lower_body_fraction, 1.0 - p.lower_body_fraction
+def _entries(s: State, plan: SessionPlan) -> FloatArray:
+    """The plan's entry matrix (rows KIND, ...; one column per entry), built on first use; no
+    columns when the plan has no strength entries."""
+    entries = s.plans.get(plan)
+    if entries is None:
+        entries = _NO_ENTRIES
+        if plan.strength.any():
+            entries = np.empty((ENTRY_ROWS, len(plan.exercise_ids)))
+            entries[KIND] = plan.load_kind
+            entries[SETS] = plan.sets
+            entries[REPS] = plan.reps
+            entries[LOAD] = plan.load_value
+            entries[BODY_FRACTION] = plan.body_mass_fraction
+            for k, exercise in enumerate(plan.exercise_ids):
+                per_kg, region, row = _exercise_constants(exercise, s)
+                entries[ONE_RM_PER_KG, k] = per_kg
+                entries[REGION, k] = region
+                entries[ROW, k] = row
+        s.plans[plan] = entries
+    return entries
 
 
 def skeletal_muscle_mass(s: State, p: Params) -> FloatArray:
-    lower, upper = _compartment_fraction(p)
-    return sm_base(s, p) * (lower * (1.0 + s.gain[LOWER]) + upper * (1.0 + s.gain[UPPER]))
+    """Untrained trajectory x regional gains, on the state's day (worked out by its step)."""
+    return s.emitted[MUSCLE_MASS]
 
 
-def _strength_ageing(s: State, p: Params) -> FloatArray:
-    """Ageing of 1RMs since baseline: mass trajectory and muscle quality."""
-    return _ageing(s, p, s.loss_rate + p.quality_loss_rate)
-
-
-def one_rm(exercise: str, s: State, p: Params, ageing: FloatArray | None = None) -> FloatArray:
+def one_rm(exercise: str, s: State, p: Params) -> FloatArray:
     """Current 1RM (kg external load) of a strength exercise.
 
     Untrained reference x regional mass gain x neural gain of its pattern x ageing since
-    baseline (mass trajectory and muscle quality; `_strength_ageing` of the state, passed in
-    when several exercises share one day).
+    baseline (mass trajectory and muscle quality), with the parameters the state was made with.
     """
-    ex = CATALOGUE.get(exercise)
-    compartments = _REGION_TO_COMPARTMENTS[ex.region]
-    mass_gain = sum(1.0 + s.gain[c] for c in compartments) / len(compartments)
-    row = s.pattern_row[PATTERNS.index(ex.pattern)]
-    neural_gain = 1.0 + s.neural[row] if row >= 0 else 1.0
-    sex_ratio = (
-        p.female_strength_ratio_lower if LOWER in compartments else p.female_strength_ratio_upper
-    )
-    sex = np.where(s.female, sex_ratio, 1.0)
-    if ageing is None:
-        ageing = _strength_ageing(s, p)
-    reference = ex.one_rm_per_kg_body_mass * s.strength0 * sex
-    return reference * mass_gain * neural_gain * ageing
-
-
-def _session_impulses(
-    s: State, dose: DoseDay, p: Params
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Effective sets done today per mass compartment and per active pattern, total sets,
-    each entry's external load in kg (what the bone model reads), the set-weighted mean
-    relative intensity (the brain model) and the session's work: repetitions x fraction of
-    1RM x share of muscle mass involved (the hormone model)."""
-    plan = dose.plan
-    assert plan is not None
-    n = s.sm_base0.shape[0]
-    done = dose.done.astype(np.float64)
-    mass = np.zeros((2, n))
-    neural = np.zeros_like(s.stim_neural)
-    total = np.zeros(n)
-    external_kg = np.zeros((len(plan.exercise_ids), n))
-    intensity_sum = np.zeros(n)
-    work = np.zeros(n)
-    lower_share, upper_share = _compartment_fraction(p)
-    shares = (lower_share, upper_share)
-    ageing = _strength_ageing(s, p)  # the same for every exercise of the day
-    for i, exercise in enumerate(plan.exercise_ids):
-        kind = int(plan.load_kind[i])
-        if kind == LoadKind.NONE:
-            continue
-        reps = plan.reps[i]
-        value = plan.load_value[i]
-        body = plan.body_mass_fraction[i] * s.body_mass0
-        if kind == LoadKind.ONE_RM_FRACTION:
-            f: Value = value
-            external_kg[i] = value * one_rm(exercise, s, p, ageing)
-        elif kind in (LoadKind.RPE, LoadKind.RIR):
-            rir = 10.0 - value if kind == LoadKind.RPE else value
-            f = 1.0 / (1.0 + (reps + rir) / p.epley_reps)
-            external_kg[i] = f * one_rm(exercise, s, p, ageing)
-        else:
-            external = value * dose.progression if kind == LoadKind.KG else 0.0
-            capacity = one_rm(exercise, s, p, ageing) + body
-            # Assistance (a negative external load) can at most cancel the moved body mass.
-            f = np.minimum(1.0, np.maximum(external + body, 0.0) / np.maximum(capacity, 1e-9))
-            external_kg[i] = external
-        reps_max = p.epley_reps * (1.0 / np.maximum(f, 1e-3) - 1.0)
-        effort = np.exp(-np.maximum(reps_max - reps, 0.0) / p.rir_scale)
-        sets = plan.sets[i] * done
-        total += sets
-        intensity_sum += sets * f
-        compartments = _REGION_TO_COMPARTMENTS[CATALOGUE.get(exercise).region]
-        work += sets * reps * f * sum(shares[c] for c in compartments)
-        for c in compartments:
-            mass[c] += sets * effort
-        row = s.pattern_row[int(plan.pattern[i])]
-        neural[row] += sets * effort * (f / p.intensity_reference) ** p.intensity_exponent
-    intensity = intensity_sum / np.maximum(total, 1.0)
-    return mass, neural, total, external_kg, intensity, work
+    per_kg, region, row = _exercise_constants(exercise, s)
+    return _one_rm_all(per_kg, region, row, s.packed, s.fixed, s.level, s.day)
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    n = s.sm_base0.shape[0]
-    trains_today = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
-    if not (trains_today or s.active):
-        # Untrained and no session yet: only ageing, which is a closed form of the day.
+    entries = _NO_ENTRIES if dose is None or dose.plan is None else _entries(s, dose.plan)
+    n_entries = entries.shape[1]  # none without strength work today
+    update = n_entries > 0 or s.active
+    # Untrained and no session yet: only ageing applies, a closed form of the day; levels stay.
+    new = np.empty_like(s.level) if update else s.level
+    emitted = np.empty_like(s.emitted)
+    if n_entries == 0:
+        _day(s.packed, s.fixed, s.level, new, emitted, s.lower_rows, day, update,
+             entries, _NO_DONE, 1.0, s.no_session)  # fmt: skip
         return evolve(
             s,
-            day=day + 1,
-            session_external_kg=np.zeros((0, n)),
+            level=new,
+            emitted=emitted,
+            session_external_kg=s.no_session,
             session_intensity=None,
             session_work=None,
+            day=day + 1,
+            active=update,
         )
-    s = evolve(s, day=day)  # today's ageing for loads given in kg
-    decay = np.exp(-1.0 / p.stimulus_tau_days)
-    stim_mass = s.stim_mass * decay
-    stim_neural = s.stim_neural * decay
-    myokine_load = s.myokine_load * np.exp(-1.0 / p.myokine_tau_days)
-    external_kg = np.zeros((0, n))
-    intensity = work = None
-    if trains_today:
-        assert dose is not None
-        mass, neural_imp, total, external_kg, intensity, work = _session_impulses(s, dose, p)
-        stim_mass = stim_mass + mass
-        stim_neural = stim_neural + neural_imp
-        myokine_load = myokine_load + total / p.myokine_reference_sets
-
-    weekly = 7.0 * (1.0 - decay)  # smoothed impulse -> weekly sets at steady state
-    sat_mass = stim_mass * weekly / (stim_mass * weekly + p.hypertrophy_half_sets)
-    sat_neural = stim_neural * weekly / (stim_neural * weekly + p.neural_half_sets)
-
-    age = s.age0 + day / DAYS_PER_YEAR
-    anabolic = np.exp(
-        p.hypertrophy_age_coef
-        * (np.maximum(age, p.hypertrophy_age_floor) - p.hypertrophy_reference_age)
-    )
-    grow = p.hypertrophy_rate * anabolic * p.hypertrophy_response * sat_mass
-    gain = s.gain + grow * (p.hypertrophy_ceiling - s.gain) - s.gain / p.detraining_tau_mass_days
-    learn = p.neural_rate * p.neural_response * sat_neural
-    neural = (
-        s.neural + learn * (s.neural_ceiling - s.neural) - s.neural / p.detraining_tau_neural_days
-    )
+    assert dose is not None
+    out = np.zeros((n_entries + 2, new.shape[1]))  # external kg per entry, intensity, work
+    _day(s.packed, s.fixed, s.level, new, emitted, s.lower_rows, day, update,
+         entries, dose.done, dose.progression, out)  # fmt: skip
     return evolve(
         s,
-        gain=gain,
-        neural=neural,
-        stim_mass=stim_mass,
-        stim_neural=stim_neural,
-        myokine_load=myokine_load,
-        session_external_kg=external_kg,
-        session_intensity=intensity,
-        session_work=work,
+        level=new,
+        emitted=emitted,
+        session_external_kg=out[:n_entries],
+        session_intensity=out[n_entries],
+        session_work=out[n_entries + 1],
         day=day + 1,
         active=True,
     )
@@ -375,12 +657,7 @@ def lower_body_strength(s: State, p: Params) -> FloatArray:
     """Lower-body strength from training, relative to the person's untrained trajectory (1 on
     day 0 for the untrained): regional mass gain x the mean neural gain of the trained
     lower-body patterns. Ageing is left out: the mobility model's age norms carry it."""
-    mass = (1.0 + s.gain[LOWER]) / (1.0 + s.gain0[LOWER])
-    rows = list(s.lower_rows)
-    neural: Value = 1.0
-    if rows:
-        neural = np.mean((1.0 + s.neural[rows]) / (1.0 + s.neural0[rows]), axis=0)
-    return mass * neural
+    return s.emitted[LOWER_STRENGTH]
 
 
 def myokine_signal(s: State, p: Params) -> FloatArray:
@@ -390,7 +667,7 @@ def myokine_signal(s: State, p: Params) -> FloatArray:
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     out: dict[str, FloatArray] = {}
     if "skeletal_muscle_mass" in wanted:
-        out["skeletal_muscle_mass"] = skeletal_muscle_mass(s, p)
+        out["skeletal_muscle_mass"] = s.emitted[MUSCLE_MASS]
     if "session_external_kg" in wanted:
         out["session_external_kg"] = s.session_external_kg
     if "session_intensity" in wanted and s.session_intensity is not None:
@@ -398,7 +675,7 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     if "session_work" in wanted and s.session_work is not None:
         out["session_work"] = s.session_work
     if "lower_body_strength" in wanted:
-        out["lower_body_strength"] = lower_body_strength(s, p)
+        out["lower_body_strength"] = s.emitted[LOWER_STRENGTH]
     return out
 
 

@@ -3,7 +3,9 @@
 Each organ's daily step is one compiled loop over persons (`kernel`), so a day costs a few
 function calls rather than hundreds of small numpy operations. The organ modules keep their
 readable structure: a kernel reads a person's parameters by name from the packed matrix,
-`p[ROWS.name, i]`, where `ROWS = rows(Params)` is a module-level constant.
+`p[ROWS.name, i]`, where `ROWS = rows(Params)` is a module-level constant. Helpers called
+inside a per-person loop take plain numbers, not arrays: an array argument costs tens of
+nanoseconds per call.
 
 Kernels run without fastmath, so they give IEEE results; transcendental functions come from a
 different library than numpy's, so results agree with the numpy formulation to rounding
@@ -40,10 +42,12 @@ def rows(params_type: type[Any]) -> Any:
 
 
 def pack(params: Any, n: int) -> FloatArray:
-    """Every field of a Params dataclass as one row of a contiguous (fields, n) float64 matrix:
-    scalars (population values) are repeated over the n persons."""
+    """Every field of a Params dataclass as one row of a (fields, n) float64 matrix; scalars
+    (population values) are repeated over the n persons. Stored person by person (Fortran
+    order): a loop over persons reads each person's parameters from one place in memory, where
+    rows of a power-of-two length would collide in the cache."""
     fields = dataclasses.fields(params)
-    out = np.empty((len(fields), n))
+    out = np.empty((len(fields), n), order="F")
     for row, f in enumerate(fields):
         out[row] = getattr(params, f.name)
     return out

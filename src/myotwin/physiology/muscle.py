@@ -508,7 +508,7 @@ def _day(
 def init(ctx: Context, p: Params, signals: Signals) -> State:
     persons = ctx.persons
     n = persons.n
-    packed = np.asfortranarray(pack(p, n))
+    packed = pack(p, n)
     female = persons.female
     male = (~female).astype(np.float64)
     sm_now = (

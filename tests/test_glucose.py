@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from _cli import run_cli
+from myotwin.compiled import pack
 from myotwin.engine import Block, run_block
 from myotwin.evidence import registry
 from myotwin.inputs import Person, Program
@@ -245,7 +246,8 @@ def test_more_muscle_means_more_insulin_action() -> None:
         status=np.full(n, 2), gb=np.full(n, 150.0), set_sensitivity=np.ones(n),
         muscle0=np.full(n, 25.0), fat0=np.full(n, 30.0), load=np.zeros(n), acute=np.zeros(n),
         glucose_history=np.zeros((1, n)), history_sum=np.zeros(n), history_weighted=np.zeros(n),
-        mean_glucose=np.zeros(n), chronic=np.ones(n), tau_acute_days=1.0, session_start_min=570.0,
+        mean_glucose=np.zeros(n), chronic=np.ones(n), packed=pack(p, n), tau_acute_days=1.0,
+        session_start_min=570.0,
     )  # fmt: skip
     muscle = np.array([24.0, 25.0, 27.0])
     fat = np.full(n, 30.0)

@@ -31,7 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
+from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
 from myotwin.physiology import glucose_day as gd
 from myotwin.physiology import meal_model as mm
@@ -43,7 +45,9 @@ from myotwin.physiology.base import (
     Value,
     evolve,
 )
+from myotwin.physiology.glucose_day import IntArray
 
+BoolArray = NDArray[np.bool_]
 MG_DL_PER_MMOL_L = 18.016  # glucose molar mass 180.16 g/mol: a unit conversion
 
 
@@ -69,9 +73,12 @@ class Params:
     glycogen_training_gain: Value
 
 
+ROWS = rows(Params)
+
+
 @dataclass(frozen=True, eq=False)
 class State:
-    status: np.ndarray  # index into persons.DIABETES
+    status: IntArray  # index into persons.DIABETES
     gb: FloatArray  # fasting basal glucose of the person's untrained standard day, mg/dL
     set_sensitivity: FloatArray  # insulin action of the status's set, healthy set = 1
     muscle0: FloatArray
@@ -83,6 +90,7 @@ class State:
     history_weighted: FloatArray  # sum of (L - i + 1) x glucose i days ago, i = 1..L
     mean_glucose: FloatArray  # the last day's 24-h mean, mg/dL
     chronic: FloatArray  # chronic insulin-action multiplier on the state's morning
+    packed: FloatArray  # the parameters, `compiled.pack`ed for the kernel
     tau_acute_days: float
     session_start_min: float  # minutes after 07:00
     # Some glucose outcome is wanted; otherwise nothing is stepped (and the emitted
@@ -109,7 +117,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     persons = ctx.persons
     reg = ctx.registry
     n = persons.n
-    status = persons.diabetes
+    status = np.ascontiguousarray(persons.diabetes, dtype=np.int64)
     default = np.array([p.hba1c_default_none, p.hba1c_default_prediabetes, p.hba1c_default_type2])
     defaults = np.stack([np.broadcast_to(d, (n,)) for d in default])[status, np.arange(n)]
     hba1c = np.where(np.isnan(persons.hba1c_pct), defaults, persons.hba1c_pct)
@@ -122,106 +130,210 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         (sets["vmx"] / sets["km0"]) / (healthy["vmx"] / healthy["km0"]), dtype=np.float64
     )
 
-    muscle0 = signals["skeletal_muscle_mass"].copy()
+    muscle0 = per_person(signals["skeletal_muscle_mass"], n).copy()
     # The energy model's fat mass when it runs (so baseline is exactly 1), else the input's.
-    fat0 = np.array(signals.get("fat_mass", persons.weight_kg * persons.body_fat_pct / 100.0))
+    fat0 = per_person(
+        signals.get("fat_mass", persons.weight_kg * persons.body_fat_pct / 100.0), n
+    ).copy()
     lifespan = _lifespan(p)
     history = np.broadcast_to(g0, (lifespan, n)).copy()
     return State(
         status=status,
-        gb=gb,
+        gb=per_person(gb, n),
         set_sensitivity=set_sensitivity,
         muscle0=muscle0,
         fat0=fat0,
         load=np.zeros(n),
         acute=np.zeros(n),
         glucose_history=history,
-        history_sum=lifespan * g0,
-        history_weighted=g0 * lifespan * (lifespan + 1) / 2.0,
-        mean_glucose=g0,
+        history_sum=per_person(lifespan * g0, n).copy(),
+        history_weighted=per_person(g0 * lifespan * (lifespan + 1) / 2.0, n).copy(),
+        mean_glucose=per_person(g0, n).copy(),
         chronic=np.ones(n),
+        packed=pack(p, n),
         tau_acute_days=reg.value("glucose_meal.tau_acute_min") / mm.MINUTES_PER_DAY,
         session_start_min=reg.value("glucose_meal.session_minute"),
         active=any(name in OUTCOMES for name in ctx.outcomes),
     )
 
 
-def adaptation(load: FloatArray, p: Params) -> FloatArray:
+@kernel
+def _adaptation_of(load: float, p: FloatArray, i: int) -> float:
     """Training adaptation A in [0, 1): smoothed weekly sessions, saturating."""
-    weekly = load * 7.0 * (1.0 - np.exp(-1.0 / p.training_tau_days))
-    return weekly / (weekly + p.sessions_half_per_week)
+    weekly = load * 7.0 * (1.0 - np.exp(-1.0 / p[ROWS.training_tau_days, i]))
+    return weekly / (weekly + p[ROWS.sessions_half_per_week, i])
+
+
+@kernel
+def _chronic_of(
+    load: float, muscle: float, muscle0: float, fat: float, fat0: float, p: FloatArray, i: int
+) -> float:
+    """Chronic insulin action: training adaptation, muscle and fat against baseline."""
+    return (
+        (1.0 + p[ROWS.training_sensitivity_gain, i] * _adaptation_of(load, p, i))
+        * (muscle / muscle0) ** p[ROWS.muscle_exponent, i]
+        * (fat / fat0) ** (-p[ROWS.fat_exponent, i])
+    )
+
+
+@kernel
+def _adaptations(load: FloatArray, p: FloatArray) -> FloatArray:
+    out = np.empty(load.shape[0])
+    for i in range(load.shape[0]):
+        out[i] = _adaptation_of(load[i], p, i)
+    return out
+
+
+@kernel
+def _chronics(
+    load: FloatArray,
+    muscle: FloatArray,
+    muscle0: FloatArray,
+    fat: FloatArray,
+    fat0: FloatArray,
+    p: FloatArray,
+) -> FloatArray:
+    out = np.empty(load.shape[0])
+    for i in range(load.shape[0]):
+        out[i] = _chronic_of(load[i], muscle[i], muscle0[i], fat[i], fat0[i], p, i)
+    return out
+
+
+def adaptation(load: FloatArray, p: Params) -> FloatArray:
+    """Training adaptation A in [0, 1) per person (`_adaptation_of`)."""
+    n = np.shape(load)[0]
+    return _adaptations(per_person(load, n), pack(p, n))
 
 
 def _chronic(
     s: State, load: FloatArray, muscle: FloatArray, fat: FloatArray, p: Params
 ) -> FloatArray:
-    return (
-        (1.0 + p.training_sensitivity_gain * adaptation(load, p))
-        * (muscle / s.muscle0) ** p.muscle_exponent
-        * (fat / s.fat0) ** (-p.fat_exponent)
+    n = s.muscle0.shape[0]
+    return _chronics(
+        per_person(load, n),
+        per_person(muscle, n),
+        s.muscle0,
+        per_person(fat, n),
+        s.fat0,
+        pack(p, n),
     )
+
+
+@kernel
+def _day(
+    p: FloatArray,
+    status: IntArray,
+    gb: FloatArray,
+    muscle0: FloatArray,
+    fat0: FloatArray,
+    load: FloatArray,
+    acute: FloatArray,
+    chronic: FloatArray,
+    mean_glucose: FloatArray,
+    history: FloatArray,
+    history_sum: FloatArray,
+    history_weighted: FloatArray,
+    muscle: FloatArray,
+    fat: FloatArray,
+    done: BoolArray,
+    work: FloatArray,
+    intensity: FloatArray,
+    minutes: float,
+    end: float,
+    tau: float,
+    slot: int,
+    table: FloatArray,
+) -> None:
+    """One day of every person, in place: load, acute, chronic, the day's mean glucose and
+    the HbA1c ring buffer with its running sums. `done`, `work` and `intensity` are read only
+    when `done` is not empty (a training day with session work)."""
+    trains = done.shape[0] > 0
+    lifespan = history.shape[0]
+    rest = 1.0 - end
+    basis = np.empty(gd.FEATURES)
+    for i in range(gb.shape[0]):
+        saturation = 0.0
+        session_dose = 0.0
+        if trains:
+            took_part = 1.0 if done[i] else 0.0
+            saturation = took_part * work[i] / (work[i] + p[ROWS.work_half, i])
+            session_dose = (
+                p[ROWS.session_hr_rise_bpm, i]
+                * intensity[i]
+                / p[ROWS.intensity_reference, i]
+                * saturation
+                * minutes
+            )
+        load[i] = load[i] * np.exp(-1.0 / p[ROWS.training_tau_days, i]) + saturation
+        chronic[i] = _chronic_of(load[i], muscle[i], muscle0[i], fat[i], fat0[i], p, i)
+
+        # The post-session rise: this morning's carry-over decays over the day; today's
+        # session adds its rise at the session's end. Day means of (1 + a) enter the surrogate.
+        new = p[ROWS.acute_gain, i] * saturation
+        acute_mean = acute[i] * tau * (1.0 - np.exp(-1.0 / tau)) + new * tau * (
+            1.0 - np.exp(-rest / tau)
+        )
+        acute[i] = acute[i] * np.exp(-1.0 / tau) + new * np.exp(-rest / tau)
+
+        m_day = chronic[i] * (1.0 + acute_mean)
+        mean, _ = gd.surrogate_at(table, status[i], gb[i], m_day, session_dose, basis)
+        mean_glucose[i] = mean
+
+        # HbA1c's triangular weights by running sums, O(1) a day: every glucose ages a day
+        # (weighted loses one buffer sum), today's enters with weight L, the oldest leaves.
+        oldest = history[slot, i]
+        history[slot, i] = mean
+        history_weighted[i] = history_weighted[i] - history_sum[i] + lifespan * mean
+        history_sum[i] = history_sum[i] + mean - oldest
+
+
+_NO_SESSION = np.zeros(0, np.bool_)
+_NO_VALUES = np.zeros(0)
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
+    """One day, updating the state's arrays in place: copying them (the (L, n) buffer above
+    all) cost more than the day's work. The state is owned by the simulation that steps it;
+    an earlier State object shares these arrays and must not be read after stepping."""
     if not s.active:  # no glucose outcome asked for: skip the daily work
         return evolve(s, day=day + 1)
-    n = s.gb.shape[0]
     trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     work = signals.get("session_work") if trains else None
+    done, intensity, minutes, end = _NO_SESSION, _NO_VALUES, 0.0, 1.0
     if trains and work is not None:
         assert dose is not None and dose.plan is not None
-        done = dose.done.astype(np.float64)
-        saturation = done * work / (work + p.work_half)
+        n = s.gb.shape[0]
+        done = dose.done
         intensity = signals.get("session_intensity", np.zeros(n))
         minutes = float(dose.plan.minutes)
         end = min((s.session_start_min + minutes) / mm.MINUTES_PER_DAY, 1.0)
-        session_dose = (
-            p.session_hr_rise_bpm * intensity / p.intensity_reference * saturation * minutes
-        )
     else:
-        saturation = np.zeros(n)
-        session_dose = np.zeros(n)
-        end = 1.0
-
-    load = s.load * np.exp(-1.0 / p.training_tau_days) + saturation
-    muscle = signals["skeletal_muscle_mass"]
-    fat = signals.get("fat_mass", s.fat0)
-    chronic = _chronic(s, load, muscle, fat, p)
-
-    # The post-session rise: this morning's carry-over decays over the day; today's session
-    # adds its rise at the session's end. Day means of (1 + a) enter the surrogate.
-    tau = s.tau_acute_days
-    rest = 1.0 - end
-    new = p.acute_gain * saturation
-    acute_mean = s.acute * tau * (1.0 - np.exp(-1.0 / tau)) + new * tau * (
-        1.0 - np.exp(-rest / tau)
+        work = _NO_VALUES
+    _day(
+        s.packed,
+        s.status,
+        s.gb,
+        s.muscle0,
+        s.fat0,
+        s.load,
+        s.acute,
+        s.chronic,
+        s.mean_glucose,
+        s.glucose_history,
+        s.history_sum,
+        s.history_weighted,
+        signals["skeletal_muscle_mass"],
+        signals.get("fat_mass", s.fat0),
+        done,
+        work,
+        intensity,
+        minutes,
+        end,
+        s.tau_acute_days,
+        day % s.glucose_history.shape[0],
+        gd.surrogate_table(),
     )
-    acute_next = s.acute * np.exp(-1.0 / tau) + new * np.exp(-rest / tau)
-
-    m_day = chronic * (1.0 + acute_mean)
-    mean, _ = gd.daily_glucose(s.status, s.gb, m_day, session_dose)
-
-    lifespan = s.glucose_history.shape[0]
-    slot = day % lifespan
-    # The ring buffer is updated in place: copying (L, n) every day cost more than the rest of
-    # the glucose step for large n. The state is owned by the simulation that steps it; an
-    # earlier State object shares this buffer and must not be read after stepping.
-    history = s.glucose_history
-    oldest = history[slot].copy()
-    history[slot] = mean
-    weighted = s.history_weighted - s.history_sum + lifespan * mean
-    total = s.history_sum + mean - oldest
-    return evolve(
-        s,
-        load=load,
-        acute=acute_next,
-        glucose_history=history,
-        history_sum=total,
-        history_weighted=weighted,
-        mean_glucose=mean,
-        chronic=chronic,
-        day=day + 1,
-    )
+    return evolve(s, day=day + 1)
 
 
 def morning_sensitivity(s: State) -> FloatArray:
@@ -254,7 +366,8 @@ def outcome(name: str, s: State, p: Params) -> FloatArray:
     if name == "insulin_sensitivity":
         return s.set_sensitivity * morning_sensitivity(s)
     if name == "muscle_glycogen":
-        return p.glycogen_g_per_kg * (1.0 + p.glycogen_training_gain * adaptation(s.load, p))
+        trained = _adaptations(s.load, s.packed)
+        return p.glycogen_g_per_kg * (1.0 + p.glycogen_training_gain * trained)
     raise KeyError(name)
 
 

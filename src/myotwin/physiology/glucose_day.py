@@ -22,10 +22,14 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+from numpy.typing import NDArray
 
+from myotwin.compiled import kernel
 from myotwin.evidence import Registry
 from myotwin.physiology import meal_model as mm
 from myotwin.physiology.base import FloatArray
+
+IntArray = NDArray[np.int64]
 
 STATUSES = ("none", "prediabetes", "type2")  # as persons.DIABETES
 WARMUP_DAYS = 2  # days run before the measured one, so the day is periodic
@@ -106,20 +110,109 @@ def periodic_day(
 # ---------------------------------------------------------------- the surrogate
 
 
-FEATURES = 17  # rows of `features`
+FEATURES = 17  # length of the polynomial basis
+# Columns of a status's row in `surrogate_table`: the input ranges, then the coefficients.
+GB_LO, GB_HI, M_LO, M_HI, DOSE_MAX = range(5)
+MEAN = 5  # FEATURES coefficients of the 24-h mean from here
+FASTING = MEAN + FEATURES  # and of fasting glucose from here
+TABLE_COLUMNS = FASTING + FEATURES
+
+
+@kernel
+def _clip(x: float, lo: float, hi: float) -> float:
+    """np.clip of one value (NaN stays NaN)."""
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+@kernel
+def basis_at(u: float, v: float, e: float, out: FloatArray) -> None:
+    """The polynomial basis at one point into `out` (FEATURES,): cubic in (u, v), the session
+    dose times a quadratic. The one definition, for the fit and for the daily surrogate."""
+    out[0] = 1.0
+    out[1] = u
+    out[2] = v
+    out[3] = u * u
+    out[4] = u * v
+    out[5] = v * v
+    out[6] = u**3.0
+    out[7] = u * u * v
+    out[8] = u * v * v
+    out[9] = v**3.0
+    out[10] = e
+    for k in range(5):  # e x the constant-free quadratic terms
+        out[11 + k] = e * out[1 + k]
+    out[16] = e * e
+
+
+@kernel
+def basis_for(row: FloatArray, gb: float, m: float, dose: float, out: FloatArray) -> None:
+    """The basis of one person's inputs, scaled by a status's `row` of the table: Gb to [-1, 1]
+    over its range, log insulin action, the dose as a fraction of the fitted maximum."""
+    lo, hi = row[GB_LO], row[GB_HI]
+    u = (_clip(gb, lo, hi) - 0.5 * (lo + hi)) / (0.5 * (hi - lo))
+    v = np.log(_clip(m, row[M_LO], row[M_HI]))
+    e = _clip(dose, 0.0, row[DOSE_MAX]) / row[DOSE_MAX]
+    basis_at(u, v, e, out)
+
+
+@kernel
+def surrogate_at(
+    table: FloatArray, status: int, gb: float, m: float, dose: float, basis: FloatArray
+) -> tuple[float, float]:
+    """(24-h mean, fasting) glucose in mg/dL of one person; `basis` is (FEATURES,) scratch."""
+    row = table[status]
+    basis_for(row, gb, m, dose, basis)
+    mean = 0.0
+    fasting = 0.0
+    for k in range(FEATURES):
+        mean += row[MEAN + k] * basis[k]
+        fasting += row[FASTING + k] * basis[k]
+    return mean, fasting
+
+
+@kernel
+def _daily(
+    table: FloatArray, status: IntArray, gb: FloatArray, m: FloatArray, dose: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    n = gb.shape[0]
+    mean = np.empty(n)
+    fasting = np.empty(n)
+    basis = np.empty(FEATURES)
+    for i in range(n):
+        mean[i], fasting[i] = surrogate_at(table, status[i], gb[i], m[i], dose[i], basis)
+    return mean, fasting
+
+
+@kernel
+def _basis_matrix(row: FloatArray, gb: FloatArray, m: FloatArray, dose: FloatArray) -> FloatArray:
+    n = gb.shape[0]
+    out = np.empty((FEATURES, n))
+    basis = np.empty(FEATURES)
+    for i in range(n):
+        basis_for(row, gb[i], m[i], dose[i], basis)
+        out[:, i] = basis
+    return out
+
+
+@kernel
+def _features(u: FloatArray, v: FloatArray, e: FloatArray) -> FloatArray:
+    n = u.shape[0]
+    out = np.empty((FEATURES, n))
+    basis = np.empty(FEATURES)
+    for i in range(n):
+        basis_at(u[i], v[i], e[i], basis)
+        out[:, i] = basis
+    return out
 
 
 def features(u: FloatArray, v: FloatArray, e: FloatArray) -> FloatArray:
-    """(F, n) polynomial basis: cubic in (u, v), the session dose times a quadratic."""
-    poly = [u, v, u * u, u * v, v * v, u**3, u * u * v, u * v * v, v**3]
-    basis = np.empty((FEATURES, *np.shape(u)))
-    basis[0] = 1.0
-    basis[1:10] = poly
-    basis[10] = e
-    for i, q in enumerate(poly[:5]):
-        basis[11 + i] = e * q
-    basis[16] = e * e
-    return basis
+    """(FEATURES, n) polynomial basis of (n,) scaled inputs (`basis_at` per point)."""
+    u, v, e = (np.ascontiguousarray(x, dtype=np.float64).ravel() for x in (u, v, e))
+    return _features(u, v, e)
 
 
 @dataclass(frozen=True)
@@ -135,13 +228,25 @@ class Fit:
     max_error_fasting: float
 
 
+def _row(fit: Fit) -> FloatArray:
+    """A fit as a row of the table (coefficients zero where the fit has none yet)."""
+    row = np.zeros(TABLE_COLUMNS)
+    row[[GB_LO, GB_HI, M_LO, M_HI, DOSE_MAX]] = (*fit.gb_range, *fit.m_range, fit.dose_max)
+    row[MEAN : MEAN + len(fit.mean)] = fit.mean
+    row[FASTING : FASTING + len(fit.fasting)] = fit.fasting
+    return row
+
+
 def _scaled(fit: Fit, gb: FloatArray, m: FloatArray, dose: FloatArray) -> FloatArray:
-    lo, hi = fit.gb_range
-    u = (np.clip(gb, lo, hi) - 0.5 * (lo + hi)) / (0.5 * (hi - lo))
-    mlo, mhi = fit.m_range
-    v = np.log(np.clip(m, mlo, mhi))
-    e = np.clip(dose, 0.0, fit.dose_max) / fit.dose_max
-    return features(u, v, e)
+    """(FEATURES, n) basis of the inputs scaled by the fit's ranges."""
+    gb, m, dose = _per_person(gb, m, dose)
+    return _basis_matrix(_row(fit), gb, m, dose)
+
+
+def _per_person(*values: FloatArray) -> tuple[FloatArray, ...]:
+    return tuple(
+        np.ascontiguousarray(x, dtype=np.float64).ravel() for x in np.broadcast_arrays(*values)
+    )
 
 
 @cache
@@ -162,36 +267,23 @@ def surrogates() -> dict[str, Fit]:
     }
 
 
+@cache
+def surrogate_table() -> FloatArray:
+    """(statuses, TABLE_COLUMNS): each status's input ranges and coefficients, for kernels."""
+    table = np.stack([_row(surrogates()[s]) for s in STATUSES])
+    table.flags.writeable = False
+    return table
+
+
 def daily_glucose(
     status: np.ndarray, gb: FloatArray, m: FloatArray, dose: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """(24-h mean, fasting) plasma glucose in mg/dL from the surrogate, per person."""
-    status = np.asarray(status, dtype=np.int64)
-    if status.size and status.ndim == 1 and (status == status[0]).all():
-        # One status for everyone (the draws of one person): no selection needed.
-        return _surrogate(STATUSES[int(status[0])], gb, m, dose)
-    mean = np.empty(status.shape)
-    fasting = np.empty(status.shape)
-    for i, name in enumerate(STATUSES):
-        who = status == i
-        if who.any():
-            mean[who], fasting[who] = _surrogate(name, gb[who], m[who], dose[who])
-    return mean, fasting
-
-
-def _surrogate(
-    name: str, gb: FloatArray, m: FloatArray, dose: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """(24-h mean, fasting) of persons who all have diabetes status `name`."""
-    basis = _scaled(surrogates()[name], gb, m, dose)
-    c_mean, c_fasting = _coefficients()[name]
-    return c_mean @ basis, c_fasting @ basis
-
-
-@cache
-def _coefficients() -> dict[str, tuple[FloatArray, FloatArray]]:
-    """Each status's surrogate coefficients (mean, fasting) as arrays, converted once."""
-    return {name: (np.asarray(f.mean), np.asarray(f.fasting)) for name, f in surrogates().items()}
+    shape = np.broadcast_shapes(np.shape(status), np.shape(gb), np.shape(m), np.shape(dose))
+    who = np.ascontiguousarray(np.broadcast_to(status, shape), dtype=np.int64).ravel()
+    gb, m, dose = _per_person(np.broadcast_to(gb, shape), m, dose)
+    mean, fasting = _daily(surrogate_table(), who, gb, m, dose)
+    return mean.reshape(shape), fasting.reshape(shape)
 
 
 def basal_glucose_for(status: np.ndarray, mean_glucose: FloatArray) -> FloatArray:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from myotwin import streams
+from myotwin.compiled import kernel, pack, rows
 from myotwin.dose import DoseDay, LoadKind
 from myotwin.inputs import SET_MINUTES
 from myotwin.physiology.base import (
@@ -92,10 +93,12 @@ class State:
     fall_keys: np.ndarray | None  # keyed event streams; None when no event outcome is wanted
     fracture_keys: np.ndarray | None
     ids: np.ndarray
+    packed: FloatArray | None = None  # Params packed for the kernels (`compiled.pack`)
     hazards: FloatArray | None = None  # (4, n) from the bone model
     falls_today: FloatArray | None = None
     hip_today: FloatArray | None = None
     major_today: FloatArray | None = None
+    fall_ratio: FloatArray | None = None  # fall_rate_ratio of the stepped state (for `emit`)
     day: int = 0
 
 
@@ -134,6 +137,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         fall_keys=keys("falls") if wants_events else None,
         fracture_keys=keys("fractures") if fractures else None,
         ids=persons.ids,
+        packed=pack(p, n),
         hazards=signals.get("fracture_hazards"),
     )
 
@@ -161,23 +165,91 @@ def balance(s: State, p: Params) -> FloatArray:
     return p.balance_offset + ageing + s.balance_gain + p.balance_strength_coef * np.log(s.strength)
 
 
+ROWS = rows(Params)
+NO_EVENTS = np.zeros(0)
+NO_HAZARDS = np.zeros((4, 0))
+
+
+@kernel
+def _person_rates(
+    packed: FloatArray,
+    i: int,
+    age: float,
+    female: bool,
+    personal_rr: float,
+    frailty: float,
+    strength: float,
+    balance_gain: float,
+) -> tuple[float, float]:
+    """(expected falls per person-year today, the reference rate): the reference is the mean
+    fall rate of untrained people of this age and sex (fall history at its prevalence), the
+    rate the bone model's fracture incidences come with."""
+    age_factor = np.exp(packed[ROWS.fall_age_coef, i] * (age - packed[ROWS.fall_reference_age, i]))
+    norm = packed[ROWS.gait_speed_female, i] if female else packed[ROWS.gait_speed_male, i]
+    untrained = norm - packed[ROWS.gait_speed_age_slope, i] * (age - packed[ROWS.reference_age, i])
+    untrained = 0.0 if untrained < 0.0 else untrained  # keeps NaN, like np.maximum
+    gained = packed[ROWS.balance_strength_coef, i] * np.log(strength) + balance_gain
+    gait_gain = untrained * (strength ** packed[ROWS.gait_strength_exponent, i] - 1.0)
+    risk = np.exp(
+        -packed[ROWS.fall_balance_coef, i] * gained - packed[ROWS.fall_gait_coef, i] * gait_gain
+    )
+    rate = packed[ROWS.fall_rate, i] * age_factor * personal_rr * frailty * risk
+    sex = packed[ROWS.fall_female_rr, i] if female else 1.0
+    return rate, packed[ROWS.fall_rate, i] * age_factor * sex
+
+
+@kernel
+def _fall_rates(
+    packed: FloatArray,
+    age0: FloatArray,
+    female: np.ndarray,
+    personal_rr: FloatArray,
+    frailty: FloatArray,
+    strength: FloatArray,
+    balance_gain: FloatArray,
+    day: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Fall rate and reference rate of every person on `day`."""
+    n = age0.shape[0]
+    rate = np.empty(n)
+    reference = np.empty(n)
+    for i in range(n):
+        rate[i], reference[i] = _person_rates(
+            packed,
+            i,
+            age0[i] + day / DAYS_PER_YEAR,
+            female[i],
+            personal_rr[i],
+            frailty[i],
+            strength[i],
+            balance_gain[i],
+        )
+    return rate, reference
+
+
+def _rates(s: State, p: Params) -> tuple[FloatArray, FloatArray]:
+    packed = s.packed if s.packed is not None else pack(p, s.age0.shape[0])
+    return _fall_rates(
+        packed,
+        s.age0,
+        s.female,
+        s.personal_rr,
+        s.frailty,
+        np.ascontiguousarray(s.strength, dtype=np.float64),
+        s.balance_gain,
+        s.day,
+    )
+
+
 def _reference_rate(s: State, p: Params) -> FloatArray:
     """The mean fall rate of untrained people of this age and sex (fall history at its
     prevalence): the rate the bone model's fracture incidences come with."""
-    age_factor = np.exp(p.fall_age_coef * (_age(s) - p.fall_reference_age))
-    sex = np.where(s.female, p.fall_female_rr, 1.0)
-    rate: FloatArray = p.fall_rate * age_factor * sex
-    return rate
+    return _rates(s, p)[1]
 
 
 def fall_rate(s: State, p: Params) -> FloatArray:
     """Expected falls per person-year today."""
-    age_factor = np.exp(p.fall_age_coef * (_age(s) - p.fall_reference_age))
-    balance_gain = p.balance_strength_coef * np.log(s.strength) + s.balance_gain
-    gait_gain = _untrained_gait_speed(s, p) * (s.strength**p.gait_strength_exponent - 1.0)
-    risk = np.exp(-p.fall_balance_coef * balance_gain - p.fall_gait_coef * gait_gain)
-    rate: FloatArray = p.fall_rate * age_factor * s.personal_rr * s.frailty * risk
-    return rate
+    return _rates(s, p)[0]
 
 
 def _balance_minutes(dose: DoseDay) -> FloatArray:
@@ -190,56 +262,132 @@ def _balance_minutes(dose: DoseDay) -> FloatArray:
     return float(np.sum(minutes * plan.balance_demand)) * dose.done.astype(np.float64)
 
 
-def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    s = evolve(
-        s,
-        day=day,
-        strength=signals.get("lower_body_strength", s.strength),
-        hazards=signals.get("fracture_hazards", s.hazards),
-    )
-    decay = np.exp(-1.0 / p.balance_stimulus_tau_days)
-    stimulus = s.stimulus * decay
-    if dose is not None and dose.plan is not None:
-        stimulus = stimulus + _balance_minutes(dose)
-    weekly = 7.0 * (1.0 - decay) * stimulus
-    target = p.balance_gain_max * weekly / (weekly + p.balance_half_minutes)
-    gain = s.balance_gain + (target - s.balance_gain) / p.balance_tau_days
+@kernel
+def _step_kernel(
+    packed: FloatArray,
+    age0: FloatArray,
+    female: np.ndarray,
+    personal_rr: FloatArray,
+    frailty: FloatArray,
+    strength: FloatArray,
+    stimulus: FloatArray,
+    balance_gain: FloatArray,
+    minutes: FloatArray,
+    day: int,
+    u_falls: FloatArray,
+    hazards: FloatArray,
+    u_hip: FloatArray,
+    u_major: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """One day per person: balance stimulus and gain; today's falls (when `u_falls` has the
+    day's uniforms) and the fractures after them or without (when `u_hip` has them); and the
+    fall-rate ratio of the stepped state (the `fall_rate_ratio` signal).
 
-    falls = hip = major = None
+    Hip and major fractures: after a fall with the chance that turns the population's fall
+    rate into the falls part of the bone hazard; otherwise at the remaining hazard.
+    """
+    n = age0.shape[0]
+    new_stimulus = np.empty(n)
+    new_gain = np.empty(n)
+    falls = np.zeros(u_falls.shape[0])
+    hip = np.zeros(u_hip.shape[0])
+    major = np.zeros(u_hip.shape[0])
+    ratio = np.empty(n)
+    for i in range(n):
+        decay = np.exp(-1.0 / packed[ROWS.balance_stimulus_tau_days, i])
+        new_stimulus[i] = stimulus[i] * decay + minutes[i]
+        weekly = 7.0 * (1.0 - decay) * new_stimulus[i]
+        target = (
+            packed[ROWS.balance_gain_max, i]
+            * weekly
+            / (weekly + packed[ROWS.balance_half_minutes, i])
+        )
+        new_gain[i] = (
+            balance_gain[i] + (target - balance_gain[i]) / packed[ROWS.balance_tau_days, i]
+        )
+        if u_falls.shape[0] > 0:
+            # Today's events come at the rate of the state before today's change.
+            age = age0[i] + day / DAYS_PER_YEAR
+            rate, reference = _person_rates(
+                packed, i, age, female[i], personal_rr[i], frailty[i], strength[i], balance_gain[i]
+            )
+            chance = 1.0 - np.exp(-rate / DAYS_PER_YEAR)
+            fell = 1.0 if u_falls[i] < chance else 0.0
+            falls[i] = fell
+            if u_hip.shape[0] > 0:
+                for k in range(2):
+                    after_fall = hazards[2 * k, i] / reference  # HIP_FALLS or MAJOR_FALLS
+                    per_fall = 1.0 if after_fall > 1.0 else after_fall  # keeps NaN
+                    spontaneous = 1.0 - np.exp(-hazards[2 * k + 1, i] / DAYS_PER_YEAR)
+                    fracture = fell * per_fall + (1.0 - fell) * spontaneous
+                    if k == 0:
+                        hip[i] = 1.0 if u_hip[i] < fracture else 0.0
+                    else:
+                        major[i] = 1.0 if u_major[i] < fracture else 0.0
+        rate, reference = _person_rates(
+            packed,
+            i,
+            age0[i] + (day + 1) / DAYS_PER_YEAR,
+            female[i],
+            personal_rr[i],
+            frailty[i],
+            strength[i],
+            new_gain[i],
+        )
+        ratio[i] = rate / reference
+    return new_stimulus, new_gain, falls, hip, major, ratio
+
+
+def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
+    n = s.age0.shape[0]
+    strength = np.ascontiguousarray(signals.get("lower_body_strength", s.strength), np.float64)
+    hazards = signals.get("fracture_hazards", s.hazards)
+    trained = dose is not None and dose.plan is not None
+    minutes = _balance_minutes(dose) if trained and dose is not None else np.zeros(n)
+    u_falls = u_hip = u_major = NO_EVENTS
     if s.fall_keys is not None:
-        chance = 1.0 - np.exp(-fall_rate(s, p) / DAYS_PER_YEAR)
-        falls = (streams.uniforms(s.fall_keys, s.ids, day) < chance).astype(np.float64)
-        if s.fracture_keys is not None and s.hazards is not None:
-            hip, major = _fractures(s, p, falls, day)
+        u_falls = streams.uniforms(s.fall_keys, s.ids, day)
+        if s.fracture_keys is not None and hazards is not None:
+            u_hip = streams.uniforms(s.fracture_keys, s.ids, 2 * day)
+            u_major = streams.uniforms(s.fracture_keys, s.ids, 2 * day + 1)
+    packed = s.packed if s.packed is not None else pack(p, n)
+    stimulus, gain, falls, hip, major, ratio = _step_kernel(
+        packed,
+        s.age0,
+        s.female,
+        s.personal_rr,
+        s.frailty,
+        strength,
+        s.stimulus,
+        s.balance_gain,
+        minutes,
+        day,
+        u_falls,
+        np.ascontiguousarray(hazards, np.float64) if u_hip.shape[0] else NO_HAZARDS,
+        u_hip,
+        u_major,
+    )
     return evolve(
         s,
+        packed=packed,
+        strength=strength,
+        hazards=hazards,
         stimulus=stimulus,
         balance_gain=gain,
-        falls_today=falls,
-        hip_today=hip,
-        major_today=major,
+        falls_today=falls if s.fall_keys is not None else None,
+        hip_today=hip if u_hip.shape[0] else None,
+        major_today=major if u_hip.shape[0] else None,
+        fall_ratio=ratio,
         day=day + 1,
     )
 
 
-def _fractures(s: State, p: Params, falls: FloatArray, day: int) -> tuple[FloatArray, FloatArray]:
-    """Hip and major fractures today: after a fall with the chance that turns the population's
-    fall rate into the falls part of the bone hazard; otherwise at the remaining hazard."""
-    assert s.hazards is not None and s.fracture_keys is not None
-    reference = _reference_rate(s, p)
-    out = []
-    for k, (after_fall, other) in enumerate(((HIP_FALLS, HIP_OTHER), (MAJOR_FALLS, MAJOR_OTHER))):
-        per_fall = np.minimum(s.hazards[after_fall] / reference, 1.0)
-        spontaneous = 1.0 - np.exp(-s.hazards[other] / DAYS_PER_YEAR)
-        chance = falls * per_fall + (1.0 - falls) * spontaneous
-        u = streams.uniforms(s.fracture_keys, s.ids, 2 * day + k)
-        out.append((u < chance).astype(np.float64))
-    return out[0], out[1]
-
-
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     if "fall_rate_ratio" in wanted:
-        return {"fall_rate_ratio": fall_rate(s, p) / _reference_rate(s, p)}
+        if s.fall_ratio is not None:
+            return {"fall_rate_ratio": s.fall_ratio}
+        rate, reference = _rates(s, p)
+        return {"fall_rate_ratio": rate / reference}
     return {}
 
 

@@ -1,25 +1,70 @@
-"""Small numerical helpers shared by organ models (no physiology here)."""
+"""Small numerical helpers shared by organ models (no physiology here).
+
+Each helper is one scalar compiled function (callable from kernels) with an array wrapper for
+numpy code, so both use the same formula.
+"""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
+
+from myotwin.compiled import kernel
 
 FloatArray = NDArray[np.float64]
 
 # Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, plenty for integrals of loss rates.
 _P = 0.3275911
-_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+_A0, _A1, _A2, _A3, _A4 = 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429
+_LOG2 = math.log(2.0)
+
+
+@kernel
+def erf1(x: float) -> float:
+    """The error function of one number (Abramowitz & Stegun 7.1.26); 0 at 0, nan at nan."""
+    sign = np.sign(x)
+    ax = abs(x)
+    t = 1.0 / (1.0 + _P * ax)
+    poly = t * (_A0 + t * (_A1 + t * (_A2 + t * (_A3 + t * _A4))))
+    return sign * (1.0 - poly * np.exp(-ax * ax))
+
+
+@kernel
+def softplus1(x: float) -> float:
+    """log(1 + e^x) of one number without overflow (numpy's logaddexp(0, x) branches)."""
+    if x == 0.0:
+        return _LOG2
+    if x > 0.0:
+        return x + np.log1p(np.exp(-x))
+    if x <= 0.0:
+        return np.log1p(np.exp(x))
+    return x  # nan
+
+
+@kernel
+def _erf_array(x: FloatArray, out: FloatArray) -> None:
+    for i in range(x.size):
+        out.flat[i] = erf1(x.flat[i])
+
+
+@kernel
+def _softplus_array(x: FloatArray, out: FloatArray) -> None:
+    for i in range(x.size):
+        out.flat[i] = softplus1(x.flat[i])
 
 
 def erf(x: FloatArray) -> FloatArray:
-    sign = np.sign(x)
-    ax = np.abs(x)
-    t = 1.0 / (1.0 + _P * ax)
-    poly = t * (_A[0] + t * (_A[1] + t * (_A[2] + t * (_A[3] + t * _A[4]))))
-    return sign * (1.0 - poly * np.exp(-ax * ax))
+    a = np.ascontiguousarray(x, dtype=np.float64)
+    out = np.empty_like(a)
+    _erf_array(a, out)
+    return out
 
 
 def softplus(x: FloatArray) -> FloatArray:
     """log(1 + e^x) without overflow: the integral of the logistic function."""
-    return np.logaddexp(0.0, x)
+    a = np.ascontiguousarray(x, dtype=np.float64)
+    out = np.empty_like(a)
+    _softplus_array(a, out)
+    return out

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS
-from myotwin.numerics import erf, softplus
+from myotwin.numerics import erf1, softplus1
 from myotwin.physiology.base import (
     Context,
     FloatArray,
@@ -97,6 +98,17 @@ class Params:
     mortality_age_slope: Value
 
 
+ROWS = rows(Params)
+AGE_65 = 65.0  # years: the age the incidences, mortality and male loss rate are given at
+FRACTURE_YEARS = 10
+STEPS_PER_YEAR = 4  # quarterly steps: the hazards change slowly with age
+HAZARD_ROWS = 4  # hip after falls, hip otherwise, major after falls, major otherwise
+# BMD changes slowly: the fracture-hazard signal is refreshed weekly (the engine keeps the last
+# emitted value), which keeps untrained populations cheap.
+HAZARD_REFRESH_DAYS = 7
+_NO_EXTERNAL = np.zeros((0, 0))  # session_external_kg when muscle emits none
+
+
 @dataclass(frozen=True, eq=False)
 class State:
     female: np.ndarray
@@ -106,7 +118,9 @@ class State:
     bmd0: FloatArray  # (3, n) baseline BMD, g/cm2
     gain: FloatArray  # (3, n) fractional gain from loading
     stimulus: FloatArray  # (2, n) smoothed weekly sum of cycles x strain^m: spine, hip
-    prior_fracture: np.ndarray | None = None
+    packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
+    prior_fracture: np.ndarray  # bool (n,); False where unknown
+    hazards: FloatArray  # (4, n) `fracture_hazards` of the state's day (refresh days only)
     fall_rate_ratio: FloatArray | None = None  # from the mobility model; None: age/sex baseline
     day: int = 0
     loading: bool = False  # any loading so far; until then the mechanical part is skipped
@@ -155,149 +169,364 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     ysm = persons.years_since_menopause
     ysm = np.where(np.isnan(ysm), age - MENOPAUSE_DEFAULT_AGE_YEARS, ysm)
     n = persons.n
-    return State(
-        female=female,
-        age0=age,
-        years_since_menopause0=ysm,
-        body_mass=persons.weight_kg,
-        bmd0=np.maximum(baseline, MIN_BMD),
+    prior = persons.prior_fracture
+    s = State(
+        female=np.ascontiguousarray(female, dtype=np.bool_),
+        age0=per_person(age, n),
+        years_since_menopause0=per_person(ysm, n),
+        body_mass=per_person(persons.weight_kg, n),
+        bmd0=np.ascontiguousarray(np.maximum(baseline, MIN_BMD)),
         gain=np.zeros((3, n)),
         stimulus=np.zeros((2, n)),
-        prior_fracture=persons.prior_fracture,
+        packed=pack(p, n),
+        prior_fracture=(
+            np.zeros(n, dtype=np.bool_)
+            if prior is None
+            else np.ascontiguousarray(prior, dtype=np.bool_)
+        ),
+        hazards=np.empty((HAZARD_ROWS, n)),
     )
+    _hazards_kernel(
+        s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, s.gain,
+        s.prior_fracture, 0, s.hazards,
+    )  # fmt: skip
+    return s
 
 
-def _cumulative_loss(s: State, p: Params, day: int) -> FloatArray:
-    """Integral of the natural loss rate from enrolment to `day`, per site (closed form).
+@kernel
+def _women_loss(y: float, centre: float, w: float, peak: float, late: float) -> float:
+    """Integral of a woman's loss rate up to `y` years after the FMP: a Gaussian transient
+    around the FMP plus a logistic switch to the late rate."""
+    z = (y - centre) / w
+    transient = peak * w * np.sqrt(np.pi / 2.0) * erf1(z / np.sqrt(2.0))
+    return transient + late * w * softplus1(z)
 
-    Women: a Gaussian transient around the FMP plus a logistic switch to the late rate.
-    Men: a rate rising linearly with age from where it crosses zero. Age-related loss at the
-    spine is a fraction of the hip's (DXA spine readings gain from degenerative change).
-    """
+
+@kernel
+def _men_loss(age: float, rate_at_65: float, slope: float) -> float:
+    """Integral of a man's loss rate up to `age`: a rate rising linearly with age from where
+    it crosses zero."""
+    start = AGE_65 - rate_at_65 / slope  # age where the rate is zero
+    return 0.5 * slope * max(age - start, 0.0) ** 2
+
+
+@kernel
+def _cumulative_loss(
+    packed: FloatArray, i: int, female: bool, age0: float, ysm0: float, day: int, hip: bool
+) -> float:
+    """Integral of the natural loss rate from enrolment to `day` at the spine or the hip
+    (closed form). Age-related loss at the spine is a fraction of the hip's (DXA spine readings
+    gain from degenerative change)."""
     years = day / DAYS_PER_YEAR
-    w = p.menopause_width_years
+    if female:
+        centre = packed[ROWS.menopause_centre_years, i]
+        w = packed[ROWS.menopause_width_years, i]
+        if hip:
+            peak = packed[ROWS.menopause_peak_rate_hip, i]
+            late = packed[ROWS.late_postmenopausal_rate, i]
+        else:
+            peak = packed[ROWS.menopause_peak_rate_ls, i]
+            late = packed[ROWS.spine_late_ratio, i] * packed[ROWS.late_postmenopausal_rate, i]
+        y1 = ysm0 + years
+        loss = _women_loss(y1, centre, w, peak, late) - _women_loss(ysm0, centre, w, peak, late)
+    else:
+        rate = packed[ROWS.male_rate_at_65, i]
+        slope = packed[ROWS.male_rate_slope, i]
+        loss = _men_loss(age0 + years, rate, slope) - _men_loss(age0, rate, slope)
+        if not hip:
+            loss = packed[ROWS.spine_late_ratio, i] * loss
+    return loss * packed[ROWS.loss_response, i]
 
-    def women(y: FloatArray, peak: Value, late: Value) -> FloatArray:
-        z = (y - p.menopause_centre_years) / w
-        transient = peak * w * np.sqrt(np.pi / 2.0) * erf(z / np.sqrt(2.0))
-        return transient + late * w * softplus(z)
 
-    def men(age: FloatArray) -> FloatArray:
-        start = 65.0 - p.male_rate_at_65 / p.male_rate_slope  # age where the rate is zero
-        return 0.5 * p.male_rate_slope * np.maximum(age - start, 0.0) ** 2
-
-    y0, y1 = s.years_since_menopause0, s.years_since_menopause0 + years
-    spine_args = (p.menopause_peak_rate_ls, p.spine_late_ratio * p.late_postmenopausal_rate)
-    hip_args = (p.menopause_peak_rate_hip, p.late_postmenopausal_rate)
-    women_spine = women(y1, *spine_args) - women(y0, *spine_args)
-    women_hip = women(y1, *hip_args) - women(y0, *hip_args)
-    men_hip = men(s.age0 + years) - men(s.age0)
-    spine = np.where(s.female, women_spine, p.spine_late_ratio * men_hip)
-    hip = np.where(s.female, women_hip, men_hip)
-    return np.stack([spine, hip, hip]) * p.loss_response
+@kernel
+def _natural_bmd_kernel(
+    packed: FloatArray,
+    female: np.ndarray,
+    age0: FloatArray,
+    ysm0: FloatArray,
+    bmd0: FloatArray,
+    day: int,
+    out: FloatArray,
+) -> None:
+    for i in range(age0.shape[0]):
+        spine = _cumulative_loss(packed, i, female[i], age0[i], ysm0[i], day, False)
+        hip = _cumulative_loss(packed, i, female[i], age0[i], ysm0[i], day, True)
+        out[LS, i] = bmd0[LS, i] * np.exp(-spine)
+        out[FN, i] = bmd0[FN, i] * np.exp(-hip)
+        out[TH, i] = bmd0[TH, i] * np.exp(-hip)
 
 
 def natural_bmd(s: State, p: Params) -> FloatArray:
     """BMD without training on the state's day."""
-    return s.bmd0 * np.exp(-_cumulative_loss(s, p, s.day))
-
-
-def _session_stimulus(s: State, dose: DoseDay, external_kg: FloatArray, p: Params) -> FloatArray:
-    """Sum over today's repetitions of strain^m at the spine and the hip (body-weight units)."""
-    plan = dose.plan
-    assert plan is not None
-    n = s.body_mass.shape[0]
-    out = np.zeros((2, n))
-    done = dose.done.astype(np.float64)
-    impact = plan.impact * p.impact_body_weights
-    for i in range(len(plan.exercise_ids)):
-        cycles = plan.sets[i] * plan.reps[i]
-        if cycles == 0:
-            continue
-        external = external_kg[i] if external_kg.shape[0] > i else 0.0
-        # Assistance (negative external load) can at most cancel the moved body mass.
-        relative = np.maximum(plan.body_mass_fraction[i] + external / s.body_mass, 0.0)
-        for site, load in ((0, plan.spine_load[i]), (1, plan.hip_load[i])):
-            strain = load * relative + impact[i]
-            out[site] += done * cycles * strain**p.stress_exponent
+    out = np.empty_like(s.bmd0)
+    _natural_bmd_kernel(
+        s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, s.day, out
+    )  # fmt: skip
     return out
-
-
-def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    trained_today = dose is not None and dose.plan is not None
-    falls = signals.get("fall_rate_ratio")
-    if not (trained_today or s.loading):
-        return evolve(s, day=day + 1, fall_rate_ratio=falls)
-    decay = np.exp(-1.0 / p.stimulus_tau_days)
-    stimulus = s.stimulus * decay
-    if trained_today:
-        assert dose is not None
-        external = signals.get("session_external_kg", np.zeros((0, s.body_mass.shape[0])))
-        stimulus = stimulus + _session_stimulus(s, dose, external, p)
-    weekly = 7.0 * (1.0 - decay) * stimulus
-    psi = (
-        np.sqrt(np.sqrt(weekly))
-        if p.stress_exponent == 4.0
-        else weekly ** (1.0 / p.stress_exponent)
-    )
-    above = np.maximum(psi - p.dead_zone, 0.0)
-    saturation = above / (above + p.half_saturation)
-    response = np.stack([p.gain_max_ls * saturation[0], p.gain_max_hip * saturation[1]])
-    target = (response * p.loading_response)[[0, 1, 1]]
-    gain = s.gain + (target - s.gain) / p.remodelling_tau_days
-    return evolve(s, gain=gain, stimulus=stimulus, day=day + 1, loading=True, fall_rate_ratio=falls)
 
 
 def bmd(s: State, p: Params) -> FloatArray:
     return natural_bmd(s, p) * (1.0 + s.gain)
 
 
-def _reference_fn(s: State, p: Params, age: FloatArray) -> FloatArray:
-    """Mean femoral neck BMD of the person's age and sex (the baseline reference)."""
-    peak = np.where(s.female, p.fn_peak_female, p.fn_peak_male)
-    decline = np.where(s.female, p.hip_age_decline_female, p.hip_age_decline_male)
-    return peak * np.exp(-decline * np.maximum(age - p.reference_age, 0.0))
-
-
-FRACTURE_YEARS = 10
-STEPS_PER_YEAR = 4  # quarterly steps: the hazards change slowly with age
-
-
-def _fracture_terms(s: State, p: Params, kind: str) -> tuple[FloatArray, Value, Value]:
-    """(the person's hazard at age 65 excluding the fall part, age slope, share from falls).
+@kernel
+def _fracture_at_65(
+    packed: FloatArray, i: int, female: bool, prior: bool, fn_bmd: float, age: float, hip: bool
+) -> float:
+    """The person's hip (or major) fracture hazard at age 65 excluding the fall part.
 
     Age/sex incidence x gradient of risk per SD of femoral neck BMD below the age/sex mean
     (normalised so the population mean hazard is the incidence) x prior fracture.
     """
-    age = s.age0 + s.day / DAYS_PER_YEAR
-    z = (bmd(s, p)[FN] - _reference_fn(s, p, age)) / p.fn_reference_sd
-    if kind == "hip":
-        base = np.where(s.female, p.hip_incidence_65_female, p.hip_incidence_65_male)
-        slope, rr, share = p.hip_incidence_age_slope, p.hip_rr_per_sd, p.hip_share_from_falls
+    # Mean femoral neck BMD of the person's age and sex (the baseline reference).
+    if female:
+        peak = packed[ROWS.fn_peak_female, i]
+        decline = packed[ROWS.hip_age_decline_female, i]
     else:
-        base = np.where(s.female, p.major_incidence_65_female, p.major_incidence_65_male)
-        slope, rr, share = p.major_incidence_age_slope, p.major_rr_per_sd, p.major_share_from_falls
+        peak = packed[ROWS.fn_peak_male, i]
+        decline = packed[ROWS.hip_age_decline_male, i]
+    reference = peak * np.exp(-decline * max(age - packed[ROWS.reference_age, i], 0.0))
+    z = (fn_bmd - reference) / packed[ROWS.fn_reference_sd, i]
+    if hip:
+        base = packed[ROWS.hip_incidence_65_female if female else ROWS.hip_incidence_65_male, i]
+        rr = packed[ROWS.hip_rr_per_sd, i]
+    else:
+        base = packed[ROWS.major_incidence_65_female if female else ROWS.major_incidence_65_male, i]
+        rr = packed[ROWS.major_rr_per_sd, i]
     log_rr = np.log(rr)
     bmd_factor = np.exp(-log_rr * z - 0.5 * log_rr**2)  # mean 1 over a normal population
-    prior = (
-        np.where(s.prior_fracture, p.prior_fracture_rr, 1.0)
-        if s.prior_fracture is not None
-        else 1.0
+    return base * bmd_factor * (packed[ROWS.prior_fracture_rr, i] if prior else 1.0)
+
+
+@kernel
+def _person_hazards(
+    packed: FloatArray,
+    i: int,
+    female: bool,
+    age0: float,
+    ysm0: float,
+    bmd0_fn: float,
+    gain_fn: float,
+    prior: bool,
+    day: int,
+    out: FloatArray,
+) -> None:
+    """Person i's four `fracture_hazards` on `day` into out[:, i]."""
+    age = age0 + day / DAYS_PER_YEAR
+    loss = _cumulative_loss(packed, i, female, age0, ysm0, day, True)
+    fn_bmd = bmd0_fn * np.exp(-loss) * (1.0 + gain_fn)
+    hip_hazard = _fracture_at_65(packed, i, female, prior, fn_bmd, age, True) * np.exp(
+        packed[ROWS.hip_incidence_age_slope, i] * (age - AGE_65)
     )
-    return base * bmd_factor * prior, slope, share
+    share = packed[ROWS.hip_share_from_falls, i]
+    out[0, i] = hip_hazard * share
+    out[1, i] = hip_hazard * (1.0 - share)
+    major_hazard = _fracture_at_65(packed, i, female, prior, fn_bmd, age, False) * np.exp(
+        packed[ROWS.major_incidence_age_slope, i] * (age - AGE_65)
+    )
+    share = packed[ROWS.major_share_from_falls, i]
+    out[2, i] = major_hazard * share
+    out[3, i] = major_hazard * (1.0 - share)
+
+
+@kernel
+def _hazards_kernel(
+    packed: FloatArray,
+    female: np.ndarray,
+    age0: FloatArray,
+    ysm0: FloatArray,
+    bmd0: FloatArray,
+    gain: FloatArray,
+    prior: np.ndarray,
+    day: int,
+    out: FloatArray,
+) -> None:
+    for i in range(age0.shape[0]):
+        _person_hazards(
+            packed, i, female[i], age0[i], ysm0[i], bmd0[FN, i], gain[FN, i], prior[i], day, out
+        )
+
+
+@kernel
+def _at_65_kernel(
+    packed: FloatArray,
+    female: np.ndarray,
+    age0: FloatArray,
+    ysm0: FloatArray,
+    bmd0: FloatArray,
+    gain: FloatArray,
+    prior: np.ndarray,
+    day: int,
+    hip: bool,
+    out: FloatArray,
+) -> None:
+    for i in range(age0.shape[0]):
+        age = age0[i] + day / DAYS_PER_YEAR
+        loss = _cumulative_loss(packed, i, female[i], age0[i], ysm0[i], day, True)
+        fn_bmd = bmd0[FN, i] * np.exp(-loss) * (1.0 + gain[FN, i])
+        out[i] = _fracture_at_65(packed, i, female[i], prior[i], fn_bmd, age, hip)
+
+
+@kernel
+def _target(
+    packed: FloatArray, i: int, stimulus: float, decay: float, m: float, gain_max: float
+) -> float:
+    """Equilibrium gain of a site for its smoothed stimulus: the daily stress stimulus of the
+    weekly sum above the dead zone, saturating (mechanostat)."""
+    weekly = 7.0 * (1.0 - decay) * stimulus
+    psi = np.sqrt(np.sqrt(weekly)) if m == 4.0 else weekly ** (1.0 / m)
+    above = max(psi - packed[ROWS.dead_zone, i], 0.0)
+    saturation = above / (above + packed[ROWS.half_saturation, i])
+    return gain_max * saturation * packed[ROWS.loading_response, i]
+
+
+@kernel
+def _day_kernel(
+    packed: FloatArray,
+    female: np.ndarray,
+    age0: FloatArray,
+    ysm0: FloatArray,
+    body_mass: FloatArray,
+    bmd0: FloatArray,
+    gain: FloatArray,
+    stimulus: FloatArray,
+    prior: np.ndarray,
+    entries: FloatArray,
+    done: np.ndarray,
+    external_kg: FloatArray,
+    load: bool,
+    day: int,
+    new_gain: FloatArray,
+    new_stimulus: FloatArray,
+    hazards: FloatArray,
+) -> None:
+    """One day per person: when loading, the session's strain stimulus (mechanostat) and the
+    gain approaching its equilibrium; on hazard refresh days (`hazards` has columns), the
+    fracture hazards of the new day `day`.
+
+    `entries` (5, E): cycles, body-mass fraction, spine load, hip load, catalogue impact.
+    """
+    n = age0.shape[0]
+    refresh = hazards.shape[1] == n
+    n_external = external_kg.shape[0]
+    for i in range(n):
+        if load:
+            m = packed[ROWS.stress_exponent, i]
+            decay = np.exp(-1.0 / packed[ROWS.stimulus_tau_days, i])
+            # Sum over today's repetitions of strain^m at the spine and the hip (body weights).
+            spine = 0.0
+            hip = 0.0
+            d = 1.0 if done[i] else 0.0
+            for e in range(entries.shape[1]):
+                cycles = entries[0, e]
+                if cycles == 0:
+                    continue
+                external = external_kg[e, i] if n_external > e else 0.0
+                # Assistance (negative external load) can at most cancel the moved body mass.
+                relative = max(entries[1, e] + external / body_mass[i], 0.0)
+                impact = entries[4, e] * packed[ROWS.impact_body_weights, i]
+                spine += d * cycles * (entries[2, e] * relative + impact) ** m
+                hip += d * cycles * (entries[3, e] * relative + impact) ** m
+            stim_spine = stimulus[0, i] * decay + spine
+            stim_hip = stimulus[1, i] * decay + hip
+            new_stimulus[0, i] = stim_spine
+            new_stimulus[1, i] = stim_hip
+            tau = packed[ROWS.remodelling_tau_days, i]
+            target = _target(packed, i, stim_spine, decay, m, packed[ROWS.gain_max_ls, i])
+            new_gain[LS, i] = gain[LS, i] + (target - gain[LS, i]) / tau
+            target = _target(packed, i, stim_hip, decay, m, packed[ROWS.gain_max_hip, i])
+            new_gain[FN, i] = gain[FN, i] + (target - gain[FN, i]) / tau
+            new_gain[TH, i] = gain[TH, i] + (target - gain[TH, i]) / tau
+        if refresh:
+            g = new_gain[FN, i] if load else gain[FN, i]
+            _person_hazards(
+                packed, i, female[i], age0[i], ysm0[i], bmd0[FN, i], g, prior[i], day, hazards
+            )
+
+
+_NO_ENTRIES = np.zeros((5, 0))
+_NO_HAZARDS = np.zeros((HAZARD_ROWS, 0))  # no refresh today
+_NO_DONE = np.zeros(0, dtype=np.bool_)
+
+
+def _entries(dose: DoseDay | None) -> FloatArray:
+    """The (5, E) entry matrix of `_day_kernel` for today's plan (no columns without one)."""
+    if dose is None or dose.plan is None:
+        return _NO_ENTRIES
+    plan = dose.plan
+    cycles = plan.sets * plan.reps
+    return np.ascontiguousarray(
+        np.stack(
+            [
+                cycles,
+                plan.body_mass_fraction,
+                plan.spine_load,
+                plan.hip_load,
+                plan.impact,
+            ]
+        ),
+        dtype=np.float64,
+    )
+
+
+def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
+    trained_today = dose is not None and dose.plan is not None
+    falls = signals.get("fall_rate_ratio")
+    load = trained_today or s.loading
+    refresh = (day + 1) % HAZARD_REFRESH_DAYS == 0
+    if not (load or refresh):
+        return evolve(s, day=day + 1, fall_rate_ratio=falls)
+    n = s.age0.shape[0]
+    gain = np.empty((3, n)) if load else s.gain
+    stimulus = np.empty((2, n)) if load else s.stimulus
+    hazards = np.empty((HAZARD_ROWS, n)) if refresh else _NO_HAZARDS
+    if trained_today:
+        assert dose is not None
+        entries = _entries(dose)
+        done = np.ascontiguousarray(dose.done, dtype=np.bool_)
+        external = signals.get("session_external_kg", _NO_EXTERNAL)
+        external = np.ascontiguousarray(external, dtype=np.float64)
+    else:
+        entries, done, external = _NO_ENTRIES, _NO_DONE, _NO_EXTERNAL
+    _day_kernel(
+        s.packed, s.female, s.age0, s.years_since_menopause0, s.body_mass, s.bmd0, s.gain,
+        s.stimulus, s.prior_fracture, entries, done, external, load, day + 1, gain, stimulus,
+        hazards,
+    )  # fmt: skip
+    return evolve(
+        s,
+        gain=gain,
+        stimulus=stimulus,
+        hazards=hazards if refresh else s.hazards,
+        day=day + 1,
+        loading=load,
+        fall_rate_ratio=falls,
+    )
+
+
+def _fracture_terms(s: State, p: Params, kind: str) -> tuple[FloatArray, Value, Value]:
+    """(the person's hazard at age 65 excluding the fall part, age slope, share from falls)."""
+    out = np.empty(s.age0.shape[0])
+    hip = kind == "hip"
+    _at_65_kernel(
+        s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, s.gain,
+        s.prior_fracture, s.day, hip, out,
+    )  # fmt: skip
+    if hip:
+        return out, p.hip_incidence_age_slope, p.hip_share_from_falls
+    return out, p.major_incidence_age_slope, p.major_share_from_falls
 
 
 def fracture_hazards(s: State, p: Params) -> FloatArray:
     """(4, n) fracture hazards per person-year today at the population's fall rate for the
     person's age and sex: hip after falls, hip otherwise, major after falls, major otherwise.
     The mobility model, which owns fall and fracture events, turns them into events."""
-    age = s.age0 + s.day / DAYS_PER_YEAR
-    rows = []
-    for kind in ("hip", "major"):
-        at_65, slope, share = _fracture_terms(s, p, kind)
-        hazard = at_65 * np.exp(slope * (age - 65.0))
-        rows += [hazard * share, hazard * (1.0 - share)]
-    return np.stack(rows)
+    out = np.empty((HAZARD_ROWS, s.age0.shape[0]))
+    _hazards_kernel(
+        s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, s.gain,
+        s.prior_fracture, s.day, out,
+    )  # fmt: skip
+    return out
 
 
 def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
@@ -316,8 +545,8 @@ def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
     risk = np.zeros_like(at_65)
     for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
         age = age0 + (k + 0.5) * dt
-        hazard = personal * np.exp(slope * (age - 65.0))
-        death = death0 * np.exp(p.mortality_age_slope * (age - 65.0))
+        hazard = personal * np.exp(slope * (age - AGE_65))
+        death = death0 * np.exp(p.mortality_age_slope * (age - AGE_65))
         total = hazard + death
         leave = 1.0 - np.exp(-total * dt)
         risk += alive * leave * hazard / total
@@ -325,14 +554,9 @@ def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
     return risk
 
 
-# BMD changes slowly: the fracture-hazard signal is refreshed weekly (the engine keeps the last
-# emitted value), which keeps untrained populations cheap.
-HAZARD_REFRESH_DAYS = 7
-
-
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     if "fracture_hazards" in wanted and s.day % HAZARD_REFRESH_DAYS == 0:
-        return {"fracture_hazards": fracture_hazards(s, p)}
+        return {"fracture_hazards": s.hazards}
     return {}
 
 

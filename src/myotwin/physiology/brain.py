@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from myotwin.dose import DoseDay
+from myotwin.compiled import kernel, pack, per_person, rows
+from myotwin.dose import BoolArray, DoseDay
 from myotwin.physiology.base import (
     Context,
     FloatArray,
@@ -38,6 +39,10 @@ from myotwin.physiology.base import (
 DAYS_PER_YEAR = 365.25
 NORM_AGE = 70.0  # OUTCOMES.md: z-scores are against sex-specific norms at age 70
 LATENTS = ("cognition", "mood", "hippocampus")
+WEEK_DECAY = float(np.exp(-1.0 / 7.0))  # sessions smoothed over a week: a weekly frequency
+# Rows of the dynamic state matrix `State.level` (rows x persons, stored by person).
+SESSIONS, WEIGHTED, LATENT, PROTECTED = 0, 1, 2, 5
+LEVEL_ROWS = 6
 
 
 @dataclass(frozen=True)
@@ -74,12 +79,36 @@ class State:
     hippocampus0: FloatArray
     cognition0: FloatArray
     mood0: FloatArray
-    sessions: FloatArray  # smoothed sessions per week (intensity-weighted for cognition)
-    weighted: FloatArray
-    latent: FloatArray  # (3, n): cognition, mood, hippocampus protection, each 0..1
-    protected: FloatArray  # integral of the atrophy avoided through protection (fraction)
+    packed: FloatArray  # the Params of init, packed for the kernel (`compiled.pack`)
+    # (LEVEL_ROWS, n): smoothed sessions, intensity-weighted sessions, the three latents
+    # (cognition, mood, hippocampus protection, each 0..1) and the integral of the atrophy
+    # avoided through protection (fraction); see the row constants.
+    level: FloatArray
     day: int = 0
     active: bool = False
+
+    @property
+    def sessions(self) -> FloatArray:
+        """Smoothed sessions per week."""
+        return self.level[SESSIONS]
+
+    @property
+    def weighted(self) -> FloatArray:
+        """Smoothed sessions per week, intensity-weighted (for cognition)."""
+        return self.level[WEIGHTED]
+
+    @property
+    def latent(self) -> FloatArray:
+        """(3, n): cognition, mood, hippocampus protection, each 0..1."""
+        return self.level[LATENT : LATENT + 3]
+
+    @property
+    def protected(self) -> FloatArray:
+        """Integral of the atrophy avoided through protection (fraction)."""
+        return self.level[PROTECTED]
+
+
+ROWS = rows(Params)
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:
@@ -101,11 +130,9 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         age0=age,
         hippocampus0=volume,
         cognition0=cognition,
-        mood0=np.broadcast_to(np.asarray(p.mood_deviation, dtype=np.float64), (n,)).copy(),
-        sessions=np.zeros(n),
-        weighted=np.zeros(n),
-        latent=np.zeros((3, n)),
-        protected=np.zeros(n),
+        mood0=per_person(p.mood_deviation, n),
+        packed=np.asfortranarray(pack(p, n)),
+        level=np.zeros((LEVEL_ROWS, n), order="F"),
     )
 
 
@@ -119,44 +146,75 @@ def _atrophy_integral(age: FloatArray, p: Params) -> FloatArray:
     return 0.5 * p.atrophy_age_slope * np.maximum(age - start, 0.0) ** 2
 
 
+@kernel
+def _relax(latent: float, drive: float, onset_tau: float, offset_tau: float) -> float:
+    """One day of first-order kinetics towards `drive`: it builds up with the onset time
+    constant and fades with the offset one."""
+    tau = onset_tau if drive > latent else offset_tau
+    return latent + (drive - latent) / tau
+
+
+@kernel
+def _step(
+    packed: FloatArray,
+    age0: FloatArray,
+    level: FloatArray,
+    new: FloatArray,
+    trains: bool,
+    done: BoolArray,
+    intensity: FloatArray,
+    day: int,
+) -> None:
+    """One day for every person: `level` (the state on `day`) -> `new` (on day + 1). With
+    `trains`, today's sessions (`done`, at `intensity`) add to the smoothed frequencies."""
+    per_week = 7.0 * (1.0 - WEEK_DECAY)  # smoothed impulse -> sessions per week at steady state
+    for i in range(level.shape[1]):
+        sessions = level[SESSIONS, i] * WEEK_DECAY
+        weighted = level[WEIGHTED, i] * WEEK_DECAY
+        if trains:
+            did = 1.0 if done[i] else 0.0
+            sessions = sessions + did
+            weighted = weighted + did * intensity[i] / packed[ROWS.intensity_reference, i]
+        new[SESSIONS, i] = sessions
+        new[WEIGHTED, i] = weighted
+        half = packed[ROWS.sessions_half_saturation, i]
+        response = packed[ROWS.response, i]
+        # Cognition and hippocampus follow intensity-weighted sessions; mood, taking part.
+        by_weighted = weighted * per_week / (weighted * per_week + half) * response
+        by_sessions = sessions * per_week / (sessions * per_week + half) * response
+        onset = packed[ROWS.onset_tau_days, i]
+        cognition = packed[ROWS.cognition_offset_tau_days, i]
+        new[LATENT, i] = _relax(level[LATENT, i], by_weighted, onset, cognition)
+        mood = packed[ROWS.mood_offset_tau_days, i]
+        new[LATENT + 1, i] = _relax(level[LATENT + 1, i], by_sessions, onset, mood)
+        hippocampus = packed[ROWS.hippocampus_offset_tau_days, i]
+        new[LATENT + 2, i] = _relax(level[LATENT + 2, i], by_weighted, onset, hippocampus)
+        age = age0[i] + day / DAYS_PER_YEAR
+        rate = max(
+            packed[ROWS.atrophy_rate_at_73, i] + packed[ROWS.atrophy_age_slope, i] * (age - 73.0),
+            0.0,
+        )
+        avoided = packed[ROWS.hippocampus_protection, i] * new[LATENT + 2, i] * rate
+        new[PROTECTED, i] = level[PROTECTED, i] + avoided / DAYS_PER_YEAR
+
+
+_NO_DONE = np.zeros(0, dtype=np.bool_)
+_NO_INTENSITY = np.zeros(0)
+
+
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     if not (trains or s.active):
         return evolve(s, day=day + 1)
-    decay = np.exp(-1.0 / 7.0)  # sessions smoothed over a week: a weekly frequency
-    sessions = s.sessions * decay
-    weighted = s.weighted * decay
+    done, intensity = _NO_DONE, _NO_INTENSITY
     if trains:
         assert dose is not None
-        done = dose.done.astype(np.float64)
-        intensity = signals.get("session_intensity", np.ones_like(done))
-        sessions = sessions + done
-        weighted = weighted + done * intensity / p.intensity_reference
-    per_week = 7.0 * (1.0 - decay)
-    drive_sessions = sessions * per_week / (sessions * per_week + p.sessions_half_saturation)
-    drive_weighted = weighted * per_week / (weighted * per_week + p.sessions_half_saturation)
-    drive = np.stack([drive_weighted, drive_sessions, drive_weighted]) * p.response
-    rising = drive > s.latent
-    off = np.stack(
-        [
-            np.broadcast_to(p.cognition_offset_tau_days, drive[0].shape),
-            np.broadcast_to(p.mood_offset_tau_days, drive[0].shape),
-            np.broadcast_to(p.hippocampus_offset_tau_days, drive[0].shape),
-        ]
-    )
-    tau = np.where(rising, p.onset_tau_days, off)
-    latent = s.latent + (drive - s.latent) / tau
-    age = s.age0 + day / DAYS_PER_YEAR
-    avoided = p.hippocampus_protection * latent[2] * _atrophy_rate(age, p) / DAYS_PER_YEAR
-    return evolve(
-        s,
-        sessions=sessions,
-        weighted=weighted,
-        latent=latent,
-        protected=s.protected + avoided,
-        day=day + 1,
-        active=True,
-    )
+        done = dose.done
+        n = done.shape[0]
+        intensity = per_person(signals.get("session_intensity", 1.0), n)
+    new = np.empty_like(s.level)
+    _step(s.packed, s.age0, s.level, new, trains, done, intensity, day)
+    return evolve(s, level=new, day=day + 1, active=True)
 
 
 def hippocampal_volume(s: State, p: Params) -> FloatArray:

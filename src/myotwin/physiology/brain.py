@@ -38,6 +38,7 @@ from myotwin.physiology.base import (
 
 DAYS_PER_YEAR = 365.25
 NORM_AGE = 70.0  # OUTCOMES.md: z-scores are against sex-specific norms at age 70
+ATROPHY_AGE = 73.0  # the age at which the registry's `atrophy_rate_at_73` is given
 LATENTS = ("cognition", "mood", "hippocampus")
 WEEK_DECAY = float(np.exp(-1.0 / 7.0))  # sessions smoothed over a week: a weekly frequency
 # Rows of the dynamic state matrix `State.level` (rows x persons, stored by person).
@@ -131,18 +132,20 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         hippocampus0=volume,
         cognition0=cognition,
         mood0=per_person(p.mood_deviation, n),
-        packed=np.asfortranarray(pack(p, n)),
+        packed=pack(p, n),
         level=np.zeros((LEVEL_ROWS, n), order="F"),
     )
 
 
-def _atrophy_rate(age: FloatArray, p: Params) -> FloatArray:
-    return np.maximum(p.atrophy_rate_at_73 + p.atrophy_age_slope * (age - 73.0), 0.0)
+@kernel
+def _atrophy_rate(age: float, rate_at_73: float, slope: float) -> float:
+    """Hippocampal atrophy per year: linear in age, never negative."""
+    return max(rate_at_73 + slope * (age - ATROPHY_AGE), 0.0)
 
 
 def _atrophy_integral(age: FloatArray, p: Params) -> FloatArray:
     """Integral of the atrophy rate from the age where it is zero (closed form)."""
-    start = 73.0 - p.atrophy_rate_at_73 / p.atrophy_age_slope
+    start = ATROPHY_AGE - p.atrophy_rate_at_73 / p.atrophy_age_slope
     return 0.5 * p.atrophy_age_slope * np.maximum(age - start, 0.0) ** 2
 
 
@@ -190,9 +193,8 @@ def _step(
         hippocampus = packed[ROWS.hippocampus_offset_tau_days, i]
         new[LATENT + 2, i] = _relax(level[LATENT + 2, i], by_weighted, onset, hippocampus)
         age = age0[i] + day / DAYS_PER_YEAR
-        rate = max(
-            packed[ROWS.atrophy_rate_at_73, i] + packed[ROWS.atrophy_age_slope, i] * (age - 73.0),
-            0.0,
+        rate = _atrophy_rate(
+            age, packed[ROWS.atrophy_rate_at_73, i], packed[ROWS.atrophy_age_slope, i]
         )
         avoided = packed[ROWS.hippocampus_protection, i] * new[LATENT + 2, i] * rate
         new[PROTECTED, i] = level[PROTECTED, i] + avoided / DAYS_PER_YEAR

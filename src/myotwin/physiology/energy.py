@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from myotwin.dose import DoseDay, SessionPlan
+from myotwin.compiled import kernel, pack, rows
+from myotwin.dose import BoolArray, DoseDay, SessionPlan
 from myotwin.inputs import SET_MINUTES
 from myotwin.physiology.base import (
     Context,
@@ -109,12 +110,24 @@ class State:
     intake: FloatArray  # the last day's intake
     expenditure: FloatArray  # the last day's total expenditure
     tdee: FloatArray  # expenditure over about the past week
+    packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
+    fixed: FloatArray  # (FIXED_ROWS, n): the per-person values above, and daily decays
+    dynamic: FloatArray  # (DYNAMIC_ROWS, n): the dynamic fields above are views of its rows
     day: int = 0
     idle: bool = False  # nobody wants this organ's outputs: skip the daily work
 
 
-def _muscle_price(age: FloatArray, p: Params) -> FloatArray:
-    return np.where(age > p.older_age, p.muscle_kcal_per_kg_older, p.muscle_kcal_per_kg)
+ROWS = rows(Params)
+
+# Rows of the State's `fixed` matrix (per person, set at enrolment; decays worked out once).
+AGE0, BODY_MASS0, FAT0, MUSCLE0, RMR0, INTAKE0, ACTIVITY, CLEARANCE, CARBS0 = range(9)
+DEFICIT, FIXED_INTAKE, AT_DECAY, ECF_DECAY, ELEVATION_DECAY = range(9, 14)
+FIXED_ROWS = 14
+# Rows of the State's `dynamic` matrix (the fields of the same names are views of them).
+FAT, OTHER, GLYCOGEN, ECF, ADAPTIVE, ELEVATION, MUSCLE, INTAKE, EXPENDITURE, TDEE = range(10)
+BODY_MASS = 10  # body mass at the end of the last day
+DYNAMIC_ROWS = 11
+TDEE_WEIGHT = 1.0 - np.exp(-1.0 / TDEE_WINDOW_DAYS)  # weight of today in the weekly mean
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:
@@ -137,49 +150,174 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         any(name in OUTCOMES for name in ctx.outcomes)
         or bool(ctx.signals.intersection(MODEL_WRITES))
     )
-    zeros = np.zeros(n)
-    return State(
-        age0=persons.age_years,
-        body_mass0=bw,
-        fat0=fat,
-        muscle0=muscle0,
-        bone_mineral=bone_fraction * (bw - fat),
-        rmr0=rmr0,
-        intake0=intake0,
-        activity=((1.0 - p.tef_fraction) * p.physical_activity_level - 1.0) * rmr0 / bw,
-        glycogen_clearance=carbohydrate0 / np.square(p.glycogen_baseline),
-        carbohydrate0=carbohydrate0,
-        deficit=persons.intake_deficit_kcal,
-        fixed_intake=persons.intake_fixed_kcal,
-        fat=fat,
-        other_lean=zeros,
-        glycogen=zeros + p.glycogen_baseline,
-        ecf=zeros,
-        adaptive=zeros,
-        elevation=zeros,
-        muscle=muscle0,
-        intake=intake0,
-        expenditure=intake0,
-        tdee=intake0,
-        idle=idle,
+    fixed = np.empty((FIXED_ROWS, n))
+    fixed[AGE0] = persons.age_years
+    fixed[BODY_MASS0] = bw
+    fixed[FAT0] = fat
+    fixed[MUSCLE0] = muscle0
+    fixed[RMR0] = rmr0
+    fixed[INTAKE0] = intake0
+    fixed[ACTIVITY] = ((1.0 - p.tef_fraction) * p.physical_activity_level - 1.0) * rmr0 / bw
+    fixed[CLEARANCE] = carbohydrate0 / np.square(p.glycogen_baseline)
+    fixed[CARBS0] = carbohydrate0
+    fixed[DEFICIT] = persons.intake_deficit_kcal
+    fixed[FIXED_INTAKE] = persons.intake_fixed_kcal
+    # Daily decays of the closed-form solutions: parameters are fixed for the run.
+    fixed[AT_DECAY] = np.exp(-1.0 / np.asarray(p.adaptive_thermogenesis_tau_days))
+    fixed[ECF_DECAY] = np.exp(-(np.asarray(p.ecf_sodium_feedback) / p.sodium_concentration))
+    fixed[ELEVATION_DECAY] = np.exp(-1.0 / np.asarray(p.post_session_tau_days))
+    dynamic = np.zeros((DYNAMIC_ROWS, n))
+    dynamic[FAT] = fat
+    dynamic[GLYCOGEN] = p.glycogen_baseline
+    dynamic[MUSCLE] = muscle0
+    dynamic[INTAKE] = intake0
+    dynamic[EXPENDITURE] = intake0
+    dynamic[TDEE] = intake0
+    dynamic[BODY_MASS] = bw
+    return _with_dynamic(
+        State(
+            age0=fixed[AGE0],
+            body_mass0=fixed[BODY_MASS0],
+            fat0=fixed[FAT0],
+            muscle0=fixed[MUSCLE0],
+            bone_mineral=bone_fraction * (bw - fat),
+            rmr0=fixed[RMR0],
+            intake0=fixed[INTAKE0],
+            activity=fixed[ACTIVITY],
+            glycogen_clearance=fixed[CLEARANCE],
+            carbohydrate0=fixed[CARBS0],
+            deficit=fixed[DEFICIT],
+            fixed_intake=fixed[FIXED_INTAKE],
+            fat=dynamic[FAT],
+            other_lean=dynamic[OTHER],
+            glycogen=dynamic[GLYCOGEN],
+            ecf=dynamic[ECF],
+            adaptive=dynamic[ADAPTIVE],
+            elevation=dynamic[ELEVATION],
+            muscle=dynamic[MUSCLE],
+            intake=dynamic[INTAKE],
+            expenditure=dynamic[EXPENDITURE],
+            tdee=dynamic[TDEE],
+            packed=pack(p, n),
+            fixed=fixed,
+            dynamic=dynamic,
+            idle=idle,
+        ),
+        dynamic,
+        0,
     )
+
+
+def _with_dynamic(s: State, dynamic: FloatArray, day: int) -> State:
+    """`s` with the dynamic matrix `dynamic` (its fields as views of its rows) on `day`."""
+    return evolve(
+        s,
+        fat=dynamic[FAT],
+        other_lean=dynamic[OTHER],
+        glycogen=dynamic[GLYCOGEN],
+        ecf=dynamic[ECF],
+        adaptive=dynamic[ADAPTIVE],
+        elevation=dynamic[ELEVATION],
+        muscle=dynamic[MUSCLE],
+        intake=dynamic[INTAKE],
+        expenditure=dynamic[EXPENDITURE],
+        tdee=dynamic[TDEE],
+        dynamic=dynamic,
+        day=day,
+    )
+
+
+@kernel
+def _muscle_price(packed: FloatArray, age: float, i: int) -> float:
+    """Tissue price of skeletal muscle, kcal/kg/day, at `age`."""
+    if age > packed[ROWS.older_age, i]:
+        return packed[ROWS.muscle_kcal_per_kg_older, i]
+    return packed[ROWS.muscle_kcal_per_kg, i]
+
+
+@kernel
+def _body_mass(
+    packed: FloatArray,
+    fixed: FloatArray,
+    i: int,
+    fat: float,
+    muscle: float,
+    other: float,
+    ecf: float,
+    gly: float,
+) -> float:
+    return (
+        fixed[BODY_MASS0, i]
+        + (fat - fixed[FAT0, i])
+        + (muscle - fixed[MUSCLE0, i])
+        + other
+        + ecf
+        + packed[ROWS.glycogen_water_factor, i] * (gly - packed[ROWS.glycogen_baseline, i])
+    )
+
+
+@kernel
+def _rmr(
+    packed: FloatArray,
+    fixed: FloatArray,
+    i: int,
+    price: float,
+    fat: float,
+    muscle: float,
+    other: float,
+    adaptive: float,
+    elevation: float,
+) -> float:
+    """RMR with the muscle's tissue price `price` (`_muscle_price` of the day's age)."""
+    return (
+        fixed[RMR0, i]
+        + price * (muscle - fixed[MUSCLE0, i])
+        + packed[ROWS.lean_maintenance, i] * other
+        + packed[ROWS.fat_maintenance, i] * (fat - fixed[FAT0, i])
+        + adaptive
+        + elevation
+    )
+
+
+@kernel
+def _morning(packed: FloatArray, fixed: FloatArray, dynamic: FloatArray, day: int) -> FloatArray:
+    """Body mass and RMR (lingering post-session elevation included) of each person on the
+    morning of `day`, as rows 0 and 1."""
+    n = dynamic.shape[1]
+    out = np.empty((2, n))
+    for i in range(n):
+        muscle = dynamic[MUSCLE, i]
+        fat, other = dynamic[FAT, i], dynamic[OTHER, i]
+        out[0, i] = _body_mass(
+            packed, fixed, i, fat, muscle, other, dynamic[ECF, i], dynamic[GLYCOGEN, i]
+        )
+        price = _muscle_price(packed, fixed[AGE0, i] + day / DAYS_PER_YEAR, i)
+        out[1, i] = _rmr(
+            packed,
+            fixed,
+            i,
+            price,
+            fat,
+            muscle,
+            other,
+            dynamic[ADAPTIVE, i],
+            dynamic[ELEVATION, i],
+        )
+    return out
+
+
+def _fields(s: State) -> FloatArray:
+    """The dynamic matrix of `s` rebuilt from its fields (which callers may have replaced)."""
+    dynamic = np.empty_like(s.dynamic)
+    dynamic[FAT], dynamic[OTHER], dynamic[GLYCOGEN] = s.fat, s.other_lean, s.glycogen
+    dynamic[ECF], dynamic[ADAPTIVE], dynamic[ELEVATION] = s.ecf, s.adaptive, s.elevation
+    dynamic[MUSCLE], dynamic[INTAKE], dynamic[EXPENDITURE] = s.muscle, s.intake, s.expenditure
+    dynamic[TDEE], dynamic[BODY_MASS] = s.tdee, s.dynamic[BODY_MASS]
+    return dynamic
 
 
 def body_mass(s: State, p: Params) -> FloatArray:
-    return _body_mass(s, p, s.fat, s.other_lean, s.ecf, s.glycogen)
-
-
-def _body_mass(
-    s: State, p: Params, fat: FloatArray, other: FloatArray, ecf: FloatArray, gly: FloatArray
-) -> FloatArray:
-    return (
-        s.body_mass0
-        + (fat - s.fat0)
-        + (s.muscle - s.muscle0)
-        + other
-        + ecf
-        + p.glycogen_water_factor * (gly - p.glycogen_baseline)
-    )
+    return _morning(s.packed, s.fixed, _fields(s), s.day)[0]
 
 
 def lean_mass(s: State, p: Params) -> FloatArray:
@@ -187,29 +325,9 @@ def lean_mass(s: State, p: Params) -> FloatArray:
     return body_mass(s, p) - s.fat - s.bone_mineral
 
 
-def _rmr(
-    s: State,
-    p: Params,
-    fat: FloatArray,
-    other: FloatArray,
-    adaptive: FloatArray,
-    price: FloatArray,
-) -> FloatArray:
-    """RMR with the muscle's tissue price `price` (`_muscle_price` of the day's age)."""
-    return (
-        s.rmr0
-        + price * (s.muscle - s.muscle0)
-        + p.lean_maintenance * other
-        + p.fat_maintenance * (fat - s.fat0)
-        + adaptive
-        + s.elevation
-    )
-
-
 def rmr(s: State, p: Params) -> FloatArray:
     """Resting metabolic rate this morning, lingering post-session elevation included."""
-    age = s.age0 + s.day / DAYS_PER_YEAR
-    return _rmr(s, p, s.fat, s.other_lean, s.adaptive, _muscle_price(age, p))
+    return _morning(s.packed, s.fixed, _fields(s), s.day)[1]
 
 
 def session_met_hours(plan: SessionPlan) -> float:
@@ -223,116 +341,225 @@ def session_met_hours(plan: SessionPlan) -> float:
     return float(np.sum((plan.met - 1.0) * minutes)) / 60.0
 
 
+@kernel
+def _free_energy(
+    packed: FloatArray,
+    fixed: FloatArray,
+    dynamic: FloatArray,
+    i: int,
+    w: float,
+    fixed_part: float,
+    at_end: float,
+    ecf_end: float,
+    gly_end: float,
+) -> float:
+    """The part c(w) of the energy left for storage that is not linear in fat and other lean,
+    at fraction `w` of the day (the fast states interpolated between their start and end)."""
+    adaptive = dynamic[ADAPTIVE, i] + w * (at_end - dynamic[ADAPTIVE, i])
+    ecf = dynamic[ECF, i] + w * (ecf_end - dynamic[ECF, i])
+    gly = dynamic[GLYCOGEN, i] + w * (gly_end - dynamic[GLYCOGEN, i])
+    fluid = ecf + packed[ROWS.glycogen_water_factor, i] * (gly - packed[ROWS.glycogen_baseline, i])
+    return fixed_part - adaptive - fixed[ACTIVITY, i] * fluid + fixed[CLEARANCE, i] * (gly * gly)
+
+
+@kernel
+def _rates(
+    c: float,
+    a_fat: float,
+    a_other: float,
+    fat: float,
+    other: float,
+    forbes_constant: float,
+    lean_cost: float,
+    fat_cost: float,
+    muscle_fat: float,
+) -> tuple[float, float]:
+    """d(fat)/dt and d(other lean)/dt with free energy `c` of that moment of the day."""
+    available = c - a_fat * fat - a_other * other
+    forbes = fat / forbes_constant  # d(fat)/d(other lean) along Forbes' curve
+    d_other = available / (lean_cost + fat_cost * forbes)
+    return d_other * forbes - muscle_fat, d_other
+
+
+@kernel
+def _step(
+    packed: FloatArray,
+    fixed: FloatArray,
+    dynamic: FloatArray,
+    muscle_now: FloatArray,
+    work: FloatArray,
+    done: BoolArray,
+    met_hours: float,
+    session_day: bool,
+    has_work: bool,
+    day: int,
+) -> FloatArray:
+    """One day of every person: the new dynamic matrix. On a `session_day` the persons who
+    trained (`done`) spend `met_hours` MET-hours above rest; with `has_work` the session's
+    work (`work`) raises the post-session RMR elevation."""
+    n = dynamic.shape[1]
+    out = np.empty((DYNAMIC_ROWS, n))
+    for i in range(n):
+        tef = packed[ROWS.tef_fraction, i]
+        activity = fixed[ACTIVITY, i]
+        fat0, other0 = dynamic[FAT, i], dynamic[OTHER, i]
+        ecf0, gly0 = dynamic[ECF, i], dynamic[GLYCOGEN, i]
+        adaptive0, elevation0 = dynamic[ADAPTIVE, i], dynamic[ELEVATION, i]
+        muscle = muscle_now[i]  # after today's step of the hub
+        d_muscle = muscle - dynamic[MUSCLE, i]
+
+        price = _muscle_price(packed, fixed[AGE0, i] + day / DAYS_PER_YEAR, i)  # all day
+        rmr_start = _rmr(packed, fixed, i, price, fat0, muscle, other0, adaptive0, elevation0)
+        session = 0.0
+        impulse = 0.0
+        if session_day:
+            # One MET is the person's resting rate: RMR / 24 kcal per hour.
+            session = (1.0 if done[i] else 0.0) * met_hours * rmr_start / 24.0
+            if has_work:
+                impulse = (
+                    packed[ROWS.post_session_rmr, i]
+                    * work[i]
+                    / (work[i] + packed[ROWS.post_session_work_half, i])
+                )
+
+        # Today's intake: maintenance of the day's starting state minus the deficit, or fixed.
+        bw_start = _body_mass(packed, fixed, i, fat0, muscle, other0, ecf0, gly0)
+        spend = (
+            rmr_start + activity * bw_start + session + packed[ROWS.lean_synthesis, i] * d_muscle
+        )
+        maintenance = spend / (1.0 - tef)
+        intake = fixed[FIXED_INTAKE, i]
+        if np.isnan(intake):
+            intake = maintenance - fixed[DEFICIT, i]
+        intake = max(intake, 0.0)
+        # Food eaten for training (its cost and that food's thermic effect) replaces what
+        # training burnt; glycogen and adaptive thermogenesis follow the rest of the diet.
+        diet = intake - (session + elevation0) / (1.0 - tef)
+        carbs = max(packed[ROWS.carbohydrate_fraction, i] * diet, 1e-6 * fixed[CARBS0, i])
+
+        # Closed-form daily solutions for a day of constant intake.
+        at_target = packed[ROWS.adaptive_thermogenesis_fraction, i] * (diet - fixed[INTAKE0, i])
+        at_end = at_target + (adaptive0 - at_target) * fixed[AT_DECAY, i]
+        feedback = packed[ROWS.ecf_sodium_feedback, i]
+        ecf_target = (
+            -packed[ROWS.ecf_carbohydrate_effect, i] * (1.0 - carbs / fixed[CARBS0, i]) / feedback
+        )
+        ecf_end = ecf_target + (ecf0 - ecf_target) * fixed[ECF_DECAY, i]
+        clearance = fixed[CLEARANCE, i]
+        g_inf = np.sqrt(carbs / clearance)
+        t = np.tanh(clearance / packed[ROWS.glycogen_energy_density, i] * g_inf)
+        gly_end = g_inf * (gly0 + g_inf * t) / (g_inf + gly0 * t)
+
+        lean_density = packed[ROWS.lean_energy_density, i]
+        fat_density = packed[ROWS.fat_energy_density, i]
+        muscle_fat = lean_density * d_muscle / fat_density  # fat that built it
+
+        # Within the day the energy left for storage is linear in fat and other lean:
+        # available = c(w) - a_fat * fat - a_other * other, with c holding everything else at
+        # fraction w of the day (the fast states interpolated between their start and end).
+        fat_maintenance = packed[ROWS.fat_maintenance, i]
+        lean_synthesis = packed[ROWS.lean_synthesis, i]
+        fat_synthesis = packed[ROWS.fat_synthesis, i]
+        a_fat = fat_maintenance + activity
+        a_other = packed[ROWS.lean_maintenance, i] + activity
+        fixed_part = (
+            (1.0 - tef) * intake
+            - (fixed[RMR0, i] + price * (muscle - fixed[MUSCLE0, i]) + elevation0)
+            + fat_maintenance * fixed[FAT0, i]
+            - session
+            - lean_synthesis * d_muscle
+            - activity * (fixed[BODY_MASS0, i] - fixed[FAT0, i] + muscle - fixed[MUSCLE0, i])
+            - carbs
+        )
+        c0 = _free_energy(packed, fixed, dynamic, i, 0.0, fixed_part, at_end, ecf_end, gly_end)
+        c1 = _free_energy(packed, fixed, dynamic, i, 0.5, fixed_part, at_end, ecf_end, gly_end)
+        c2 = _free_energy(packed, fixed, dynamic, i, 1.0, fixed_part, at_end, ecf_end, gly_end)
+        lean_cost = lean_density + lean_synthesis
+        fat_cost = fat_density + fat_synthesis
+        forbes_c = packed[ROWS.forbes_constant, i]
+
+        # Classic RK4 over the day.
+        f1, o1 = _rates(c0, a_fat, a_other, fat0, other0, forbes_c, lean_cost, fat_cost, muscle_fat)
+        f2, o2 = _rates(
+            c1,
+            a_fat,
+            a_other,
+            fat0 + 0.5 * f1,
+            other0 + 0.5 * o1,
+            forbes_c,
+            lean_cost,
+            fat_cost,
+            muscle_fat,
+        )
+        f3, o3 = _rates(
+            c1,
+            a_fat,
+            a_other,
+            fat0 + 0.5 * f2,
+            other0 + 0.5 * o2,
+            forbes_c,
+            lean_cost,
+            fat_cost,
+            muscle_fat,
+        )
+        f4, o4 = _rates(
+            c2, a_fat, a_other, fat0 + f3, other0 + o3, forbes_c, lean_cost, fat_cost, muscle_fat
+        )
+        fat_end = fat0 + (f1 + 2.0 * f2 + 2.0 * f3 + f4) / 6.0
+        other_end = other0 + (o1 + 2.0 * o2 + 2.0 * o3 + o4) / 6.0
+
+        # The day's expenditure from its parts (mean of the day's start and end states).
+        rmr_end = _rmr(packed, fixed, i, price, fat_end, muscle, other_end, at_end, elevation0)
+        bw_end = _body_mass(packed, fixed, i, fat_end, muscle, other_end, ecf_end, gly_end)
+        expenditure = (
+            0.5 * (rmr_start + rmr_end)
+            + tef * intake
+            + activity * 0.5 * (bw_start + bw_end)
+            + session
+            + lean_synthesis * (d_muscle + (other_end - other0))
+            + fat_synthesis * (fat_end - fat0)
+        )
+        out[FAT, i] = fat_end
+        out[OTHER, i] = other_end
+        out[GLYCOGEN, i] = gly_end
+        out[ECF, i] = ecf_end
+        out[ADAPTIVE, i] = at_end
+        out[ELEVATION, i] = elevation0 * fixed[ELEVATION_DECAY, i] + impulse
+        out[MUSCLE, i] = muscle
+        out[INTAKE, i] = intake
+        out[EXPENDITURE, i] = expenditure
+        out[TDEE, i] = dynamic[TDEE, i] + TDEE_WEIGHT * (expenditure - dynamic[TDEE, i])
+        out[BODY_MASS, i] = bw_end
+    return out
+
+
+_NO_WORK = np.zeros(0)
+_NO_DONE = np.zeros(0, dtype=np.bool_)
+
+
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if s.idle:
         return evolve(s, day=day + 1)
-    age = s.age0 + day / DAYS_PER_YEAR
-    muscle = signals["skeletal_muscle_mass"]  # after today's step of the hub
-    d_muscle = muscle - s.muscle
-    s = evolve(s, muscle=muscle)
-
-    price = _muscle_price(age, p)  # the same all day
-    rmr_start = _rmr(s, p, s.fat, s.other_lean, s.adaptive, price)
-    session = np.zeros_like(muscle)
-    impulse = np.zeros_like(muscle)
-    if dose is not None and dose.plan is not None:
-        # One MET is the person's resting rate: RMR / 24 kcal per hour.
-        session = dose.done * session_met_hours(dose.plan) * rmr_start / 24.0
+    muscle = signals["skeletal_muscle_mass"]
+    session_day = dose is not None and dose.plan is not None
+    done, met_hours, work = _NO_DONE, 0.0, None
+    if session_day:
+        assert dose is not None and dose.plan is not None
+        done, met_hours = dose.done, session_met_hours(dose.plan)
         work = signals.get("session_work") if bool(dose.plan.strength.any()) else None
-        if work is not None:
-            impulse = p.post_session_rmr * work / (work + p.post_session_work_half)
-
-    # Today's intake: maintenance of the day's starting state minus the deficit, or fixed.
-    bw_start = _body_mass(s, p, s.fat, s.other_lean, s.ecf, s.glycogen)
-    spend = rmr_start + s.activity * bw_start + session + p.lean_synthesis * d_muscle
-    maintenance = spend / (1.0 - p.tef_fraction)
-    intake = np.where(np.isnan(s.fixed_intake), maintenance - s.deficit, s.fixed_intake)
-    intake = np.maximum(intake, 0.0)
-    # Food eaten for training (its cost and that food's thermic effect) replaces what training
-    # burnt; glycogen and adaptive thermogenesis follow the rest of the diet.
-    diet = intake - (session + s.elevation) / (1.0 - p.tef_fraction)
-    carbs = np.maximum(p.carbohydrate_fraction * diet, 1e-6 * s.carbohydrate0)
-
-    # Closed-form daily solutions for a day of constant intake.
-    at_target = p.adaptive_thermogenesis_fraction * (diet - s.intake0)
-    at_end = at_target + (s.adaptive - at_target) * np.exp(-1.0 / p.adaptive_thermogenesis_tau_days)
-    ecf_target = (
-        -p.ecf_carbohydrate_effect * (1.0 - carbs / s.carbohydrate0) / p.ecf_sodium_feedback
+    dynamic = _step(
+        s.packed,
+        s.fixed,
+        s.dynamic,
+        muscle,
+        _NO_WORK if work is None else work,
+        done,
+        met_hours,
+        session_day,
+        work is not None,
+        day,
     )
-    ecf_rate = p.ecf_sodium_feedback / p.sodium_concentration
-    ecf_end = ecf_target + (s.ecf - ecf_target) * np.exp(-ecf_rate)
-    g_inf = np.sqrt(carbs / s.glycogen_clearance)
-    t = np.tanh(s.glycogen_clearance / p.glycogen_energy_density * g_inf)
-    gly_end = g_inf * (s.glycogen + g_inf * t) / (g_inf + s.glycogen * t)
-
-    muscle_fat = p.lean_energy_density * d_muscle / p.fat_energy_density  # fat that built it
-
-    # Within the day the energy left for storage is linear in fat and other lean:
-    # available = c(w) - a_fat * fat - a_other * other, with c holding everything else at
-    # fraction w of the day (the fast states interpolated between their start and end).
-    a_fat = p.fat_maintenance + s.activity
-    a_other = p.lean_maintenance + s.activity
-    fixed = (
-        (1.0 - p.tef_fraction) * intake
-        - (s.rmr0 + price * (muscle - s.muscle0) + s.elevation)
-        + p.fat_maintenance * s.fat0
-        - session
-        - p.lean_synthesis * d_muscle
-        - s.activity * (s.body_mass0 - s.fat0 + muscle - s.muscle0)
-        - carbs
-    )
-
-    def free_energy(w: float) -> FloatArray:
-        adaptive = s.adaptive + w * (at_end - s.adaptive)
-        ecf = s.ecf + w * (ecf_end - s.ecf)
-        gly = s.glycogen + w * (gly_end - s.glycogen)
-        fluid = ecf + p.glycogen_water_factor * (gly - p.glycogen_baseline)
-        return fixed - adaptive - s.activity * fluid + s.glycogen_clearance * np.square(gly)
-
-    c = {w: free_energy(w) for w in (0.0, 0.5, 1.0)}
-    lean_cost = p.lean_energy_density + p.lean_synthesis
-    fat_cost = p.fat_energy_density + p.fat_synthesis
-
-    def rates(fat: FloatArray, other: FloatArray, w: float) -> tuple[FloatArray, FloatArray]:
-        """d(fat)/dt and d(other lean)/dt at fraction `w` of the day."""
-        available = c[w] - a_fat * fat - a_other * other
-        forbes = fat / p.forbes_constant  # d(fat)/d(other lean) along Forbes' curve
-        d_other = available / (lean_cost + fat_cost * forbes)
-        return d_other * forbes - muscle_fat, d_other
-
-    f1, o1 = rates(s.fat, s.other_lean, 0.0)
-    f2, o2 = rates(s.fat + 0.5 * f1, s.other_lean + 0.5 * o1, 0.5)
-    f3, o3 = rates(s.fat + 0.5 * f2, s.other_lean + 0.5 * o2, 0.5)
-    f4, o4 = rates(s.fat + f3, s.other_lean + o3, 1.0)
-    fat_end = s.fat + (f1 + 2.0 * f2 + 2.0 * f3 + f4) / 6.0
-    other_end = s.other_lean + (o1 + 2.0 * o2 + 2.0 * o3 + o4) / 6.0
-
-    # The day's expenditure from its parts (mean of the day's start and end states).
-    rmr_end = _rmr(s, p, fat_end, other_end, at_end, price)
-    bw_end = _body_mass(s, p, fat_end, other_end, ecf_end, gly_end)
-    d_fat, d_other = fat_end - s.fat, other_end - s.other_lean
-    expenditure = (
-        0.5 * (rmr_start + rmr_end)
-        + p.tef_fraction * intake
-        + s.activity * 0.5 * (bw_start + bw_end)
-        + session
-        + p.lean_synthesis * (d_muscle + d_other)
-        + p.fat_synthesis * d_fat
-    )
-    weight = 1.0 - np.exp(-1.0 / TDEE_WINDOW_DAYS)
-    return evolve(
-        s,
-        fat=fat_end,
-        other_lean=other_end,
-        glycogen=gly_end,
-        ecf=ecf_end,
-        adaptive=at_end,
-        elevation=s.elevation * np.exp(-1.0 / p.post_session_tau_days) + impulse,
-        intake=intake,
-        expenditure=expenditure,
-        tdee=s.tdee + weight * (expenditure - s.tdee),
-        day=day + 1,
-    )
+    return _with_dynamic(s, dynamic, day + 1)
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
@@ -340,7 +567,7 @@ def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     if "fat_mass" in wanted:
         out["fat_mass"] = s.fat
     if "body_mass" in wanted:
-        out["body_mass"] = body_mass(s, p)
+        out["body_mass"] = s.dynamic[BODY_MASS]  # the last day's end: this morning's
     return out
 
 

@@ -197,19 +197,32 @@ def _untrained_gait_speed(packed: FloatArray, i: int, female: float, age: float)
 
 
 @kernel
+def _strength_terms(packed: FloatArray, i: int, strength: float) -> tuple[float, float]:
+    """log(strength) and strength to the gait exponent: what strength does to balance and gait."""
+    return np.log(strength), strength ** packed[ROWS.gait_strength_exponent, i]
+
+
+@kernel
 def _rates(
-    packed: FloatArray, fixed: FloatArray, i: int, age: float, strength: float, gain: float
+    packed: FloatArray,
+    fixed: FloatArray,
+    i: int,
+    age: float,
+    log_strength: float,
+    strength_gait: float,
+    gain: float,
 ) -> tuple[float, float]:
     """Expected falls per person-year today, and the reference rate: the mean fall rate of
     untrained people of this age and sex (fall history at its prevalence), the rate the bone
-    model's fracture incidences come with."""
+    model's fracture incidences come with. Strength enters as its log and as its power for gait
+    (`_strength_terms`), worked out once per person and day."""
     base = packed[ROWS.fall_rate, i] * np.exp(
         packed[ROWS.fall_age_coef, i] * (age - packed[ROWS.fall_reference_age, i])
     )
     female = fixed[FEMALE, i]
-    balance_gain = packed[ROWS.balance_strength_coef, i] * np.log(strength) + gain
+    balance_gain = packed[ROWS.balance_strength_coef, i] * log_strength + gain
     untrained = _untrained_gait_speed(packed, i, female, age)
-    gait_gain = untrained * (strength ** packed[ROWS.gait_strength_exponent, i] - 1.0)
+    gait_gain = untrained * (strength_gait - 1.0)
     risk = np.exp(
         -packed[ROWS.fall_balance_coef, i] * balance_gain
         - packed[ROWS.fall_gait_coef, i] * gait_gain
@@ -228,7 +241,8 @@ def _ratios(
     out = np.empty(n)
     for i in range(n):
         age = fixed[AGE0, i] + day / DAYS_PER_YEAR
-        rate, reference = _rates(packed, fixed, i, age, strength[i], gain[i])
+        log_s, gait_s = _strength_terms(packed, i, strength[i])
+        rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, gain[i])
         out[i] = rate / reference
     return out
 
@@ -245,7 +259,8 @@ def _levels(
         s = strength[i]
         years = age - packed[ROWS.reference_age, i]
         gait = _untrained_gait_speed(packed, i, fixed[FEMALE, i], age)
-        out[GAIT, i] = gait * s ** packed[ROWS.gait_strength_exponent, i]
+        log_s, gait_s = _strength_terms(packed, i, s)
+        out[GAIT, i] = gait * gait_s
         chair = packed[ROWS.chair_rise_time, i] + packed[ROWS.chair_rise_age_slope, i] * years
         chair = chair if not chair < 0.0 else 0.0
         out[CHAIR, i] = chair * s ** (-packed[ROWS.chair_strength_exponent, i])
@@ -254,9 +269,10 @@ def _levels(
             packed[ROWS.balance_offset, i]
             + ageing
             + gain[i]
-            + packed[ROWS.balance_strength_coef, i] * np.log(s)
+            + packed[ROWS.balance_strength_coef, i] * log_s
         )
-        out[FALL_RATE, i], out[REFERENCE_RATE, i] = _rates(packed, fixed, i, age, s, gain[i])
+        rates = _rates(packed, fixed, i, age, log_s, gait_s, gain[i])
+        out[FALL_RATE, i], out[REFERENCE_RATE, i] = rates
     return out
 
 
@@ -329,11 +345,13 @@ def _day(
         gain = old[GAIN, i]
         new[STIMULUS, i] = stimulus
         new[GAIN, i] = gain + (target - gain) / packed[ROWS.balance_tau_days, i]
-        s = strength[i]
+        log_s = gait_s = 0.0
+        if wants & (WANTS_FALLS | WANTS_RATIO):  # today's strength, before and after the step
+            log_s, gait_s = _strength_terms(packed, i, strength[i])
 
         if wants & WANTS_FALLS:
             age = fixed[AGE0, i] + day / DAYS_PER_YEAR
-            rate, reference = _rates(packed, fixed, i, age, s, gain)
+            rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, gain)
             falls = 1.0 if u_fall[i] < 1.0 - np.exp(-rate / DAYS_PER_YEAR) else 0.0
             new[FALLS, i] = falls
             if wants & WANTS_FRACTURES:
@@ -349,7 +367,7 @@ def _day(
 
         if wants & WANTS_RATIO:  # read by the bone model after the step
             age = fixed[AGE0, i] + (day + 1) / DAYS_PER_YEAR
-            rate, reference = _rates(packed, fixed, i, age, s, new[GAIN, i])
+            rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, new[GAIN, i])
             new[RATIO, i] = rate / reference
         else:
             new[RATIO, i] = np.nan

@@ -94,6 +94,11 @@ class Params:
 ROWS = rows(Params)
 
 
+_NONE = np.empty(0)
+_NO_HAZARDS = np.empty((4, 0))
+_NO_SPONTANEOUS = np.empty((2, 0))  # no fractures drawn
+
+
 @dataclass(frozen=True, eq=False)
 class State:
     packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
@@ -111,6 +116,9 @@ class State:
     ids: np.ndarray
     no_session: BoolArray  # nobody trained: the `done` of days without a session
     hazards: FloatArray | None = None  # (4, n) from the bone model
+    # (2, n) daily chances of a hip and a major fracture without a fall, from `hazards` (which
+    # the bone model refreshes every few days): worked out when the hazards change.
+    spontaneous: FloatArray | None = None
     day: int = 0
 
     @property
@@ -317,6 +325,7 @@ def _day(
     session: float,
     done: BoolArray,
     hazards: FloatArray,
+    spontaneous: FloatArray,
     u_fall: FloatArray,
     u_hip: FloatArray,
     u_major: FloatArray,
@@ -357,11 +366,9 @@ def _day(
             if wants & WANTS_FRACTURES:
                 for k in range(2):
                     after_fall = HIP_FALLS if k == 0 else MAJOR_FALLS
-                    other = HIP_OTHER if k == 0 else MAJOR_OTHER
                     per_fall = hazards[after_fall, i] / reference
                     per_fall = per_fall if not per_fall > 1.0 else 1.0  # NaN passes
-                    spontaneous = 1.0 - np.exp(-hazards[other, i] / DAYS_PER_YEAR)
-                    chance = falls * per_fall + (1.0 - falls) * spontaneous
+                    chance = falls * per_fall + (1.0 - falls) * spontaneous[k, i]
                     u = u_hip[i] if k == 0 else u_major[i]
                     new[HIP if k == 0 else MAJOR, i] = 1.0 if u < chance else 0.0
 
@@ -374,8 +381,15 @@ def _day(
     return new
 
 
-_NONE = np.empty(0)
-_NO_HAZARDS = np.empty((4, 0))
+@kernel
+def _spontaneous(hazards: FloatArray) -> FloatArray:
+    """(2, n): the daily chances of a hip and a major fracture without a fall."""
+    n = hazards.shape[1]
+    out = np.empty((2, n))
+    for i in range(n):
+        out[0, i] = 1.0 - np.exp(-hazards[HIP_OTHER, i] / DAYS_PER_YEAR)
+        out[1, i] = 1.0 - np.exp(-hazards[MAJOR_OTHER, i] / DAYS_PER_YEAR)
+    return out
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
@@ -386,11 +400,14 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         session, done = _balance_minutes(dose), dose.done
     wants = s.wants
     u_fall = u_hip = u_major = _NONE
+    spontaneous = s.spontaneous if s.spontaneous is not None else _NO_SPONTANEOUS
     if s.fall_keys is not None:
         u_fall = streams.uniforms(s.fall_keys, s.ids, day)
         if s.fracture_keys is not None and hazards is not None:
             u_hip = streams.uniforms(s.fracture_keys, s.ids, 2 * day)
             u_major = streams.uniforms(s.fracture_keys, s.ids, 2 * day + 1)
+            if hazards is not s.hazards or s.spontaneous is None:  # a refresh: a new array
+                spontaneous = _spontaneous(hazards)
         else:
             wants &= ~WANTS_FRACTURES
     now = _day(
@@ -401,13 +418,16 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         session,
         done,
         _NO_HAZARDS if hazards is None else hazards,
+        spontaneous,
         u_fall,
         u_hip,
         u_major,
         day,
         wants,
     )
-    return evolve(s, strength=strength, hazards=hazards, now=now, day=day + 1)
+    return evolve(
+        s, strength=strength, hazards=hazards, spontaneous=spontaneous, now=now, day=day + 1
+    )
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

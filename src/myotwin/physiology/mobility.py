@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from myotwin import streams
-from myotwin.compiled import kernel, pack, rows
-from myotwin.dose import DoseDay, LoadKind
+from myotwin.compiled import kernel, pack, per_person, rows
+from myotwin.dose import BoolArray, DoseDay, LoadKind
 from myotwin.inputs import SET_MINUTES
 from myotwin.physiology.base import (
     Context,
@@ -48,6 +48,16 @@ DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 HIP_FALLS, HIP_OTHER, MAJOR_FALLS, MAJOR_OTHER = range(4)  # rows of the bone hazard signal
 EVENT_OUTCOMES = ("falls", "fallers", "hip_fractures", "major_fractures")
 LEVEL_OUTCOMES = ("gait_speed", "chair_rise_time", "balance")
+# Rows of the per-person constants (`State.fixed`).
+AGE0, FEMALE, PERSONAL_RR, FRAILTY = range(4)
+# Rows of the daily state matrix (`State.now`): the carried state, today's events and the
+# fall-rate ratio emitted after the step.
+STIMULUS, GAIN, FALLS, HIP, MAJOR, RATIO = range(6)
+NOW_ROWS = 6
+# Rows of `_levels`' output (the levels the outcomes read).
+GAIT, CHAIR, BALANCE, FALL_RATE, REFERENCE_RATE = range(5)
+# What the daily kernel works out (bits of its `wants` argument).
+WANTS_FALLS, WANTS_FRACTURES, WANTS_RATIO = 1, 2, 4
 
 
 @dataclass(frozen=True)
@@ -81,25 +91,51 @@ class Params:
     fall_gait_coef: Value
 
 
+ROWS = rows(Params)
+
+
+_NONE = np.empty(0)
+_NO_HAZARDS = np.empty((4, 0))
+_NO_SPONTANEOUS = np.empty((2, 0))  # no fractures drawn
+
+
 @dataclass(frozen=True, eq=False)
 class State:
-    age0: FloatArray
-    female: np.ndarray
-    personal_rr: FloatArray  # sex x fall history relative risk of each person
-    frailty: FloatArray  # per-person multiplier of the fall rate, mean 1
+    packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
+    # (4, n) per-person constants by person (Fortran order): age at day 0, female (1/0), the
+    # sex x fall history relative risk, the frailty multiplier of the fall rate (mean 1).
+    fixed: FloatArray
     strength: FloatArray  # lower-body strength relative to baseline (from the hub)
-    stimulus: FloatArray  # smoothed balance-weighted minutes
-    balance_gain: FloatArray  # SD gained from balance work
+    # (6, n): smoothed balance-weighted minutes, SD gained from balance work, the events of the
+    # day just stepped (falls, hip and major fractures; 0 where not drawn) and the fall-rate
+    # ratio after it (NaN where nobody reads it).
+    now: FloatArray
+    wants: int  # WANTS_* bits: which of events and the ratio the daily kernel works out
     fall_keys: np.ndarray | None  # keyed event streams; None when no event outcome is wanted
     fracture_keys: np.ndarray | None
     ids: np.ndarray
-    packed: FloatArray | None = None  # Params packed for the kernels (`compiled.pack`)
+    no_session: BoolArray  # nobody trained: the `done` of days without a session
     hazards: FloatArray | None = None  # (4, n) from the bone model
-    falls_today: FloatArray | None = None
-    hip_today: FloatArray | None = None
-    major_today: FloatArray | None = None
-    fall_ratio: FloatArray | None = None  # fall_rate_ratio of the stepped state (for `emit`)
+    # (2, n) daily chances of a hip and a major fracture without a fall, from `hazards` (which
+    # the bone model refreshes every few days): worked out when the hazards change.
+    spontaneous: FloatArray | None = None
     day: int = 0
+
+    @property
+    def age0(self) -> FloatArray:
+        return self.fixed[AGE0]
+
+    @property
+    def female(self) -> FloatArray:
+        return self.fixed[FEMALE]
+
+    @property
+    def stimulus(self) -> FloatArray:
+        return self.now[STIMULUS]
+
+    @property
+    def balance_gain(self) -> FloatArray:
+        return self.now[GAIN]
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:
@@ -122,272 +158,283 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     frailty = np.maximum(1.0 - np.square(cv) / 9.0 + z * cv / 3.0, 0.0) ** 3
     wants_events = any(o in EVENT_OUTCOMES for o in ctx.outcomes)
     fractures = any(o in ("hip_fractures", "major_fractures") for o in ctx.outcomes)
+    wants = (
+        (WANTS_FALLS if wants_events else 0)
+        | (WANTS_FRACTURES if fractures else 0)
+        | (WANTS_RATIO if "fall_rate_ratio" in ctx.signals else 0)
+    )
 
     def keys(name: str) -> np.ndarray:
         return streams.stream_keys(ctx.seed, persons.replicate, ctx.group, f"mobility:{name}")
 
+    fixed = np.asfortranarray(
+        np.array(
+            [
+                per_person(persons.age_years, n),
+                per_person(persons.female.astype(np.float64), n),
+                per_person(personal_rr, n),
+                per_person(frailty, n),
+            ]
+        )
+    )
+    packed = np.asfortranarray(pack(p, n))
+    strength = np.ones(n)
+    now = np.zeros((NOW_ROWS, n))
+    now[RATIO] = _ratios(packed, fixed, strength, now[GAIN], 0)
     return State(
-        age0=persons.age_years,
-        female=persons.female,
-        personal_rr=personal_rr,
-        frailty=np.broadcast_to(frailty, (n,)).copy(),
-        strength=np.ones(n),
-        stimulus=np.zeros(n),
-        balance_gain=np.zeros(n),
+        packed=packed,
+        fixed=fixed,
+        strength=strength,
+        now=now,
+        wants=wants,
         fall_keys=keys("falls") if wants_events else None,
         fracture_keys=keys("fractures") if fractures else None,
         ids=persons.ids,
-        packed=pack(p, n),
+        no_session=np.zeros(n, dtype=np.bool_),
         hazards=signals.get("fracture_hazards"),
     )
 
 
-def _age(s: State) -> FloatArray:
-    return s.age0 + s.day / DAYS_PER_YEAR
-
-
-def _untrained_gait_speed(s: State, p: Params) -> FloatArray:
-    norm = np.where(s.female, p.gait_speed_female, p.gait_speed_male)
-    return np.maximum(norm - p.gait_speed_age_slope * (_age(s) - p.reference_age), 0.0)
-
-
-def gait_speed(s: State, p: Params) -> FloatArray:
-    return _untrained_gait_speed(s, p) * s.strength**p.gait_strength_exponent
-
-
-def chair_rise_time(s: State, p: Params) -> FloatArray:
-    base = p.chair_rise_time + p.chair_rise_age_slope * (_age(s) - p.reference_age)
-    return np.maximum(base, 0.0) * s.strength ** (-p.chair_strength_exponent)
-
-
-def balance(s: State, p: Params) -> FloatArray:
-    ageing = -p.balance_age_slope * (_age(s) - p.reference_age)
-    return p.balance_offset + ageing + s.balance_gain + p.balance_strength_coef * np.log(s.strength)
-
-
-ROWS = rows(Params)
-NO_EVENTS = np.zeros(0)
-NO_HAZARDS = np.zeros((4, 0))
+@kernel
+def _untrained_gait_speed(packed: FloatArray, i: int, female: float, age: float) -> float:
+    norm = packed[ROWS.gait_speed_female, i] if female != 0.0 else packed[ROWS.gait_speed_male, i]
+    speed: float = norm - packed[ROWS.gait_speed_age_slope, i] * (
+        age - packed[ROWS.reference_age, i]
+    )
+    return speed if not speed < 0.0 else 0.0  # NaN passes, as with np.maximum
 
 
 @kernel
-def _person_rates(
+def _strength_terms(packed: FloatArray, i: int, strength: float) -> tuple[float, float]:
+    """log(strength) and strength to the gait exponent: what strength does to balance and gait."""
+    return np.log(strength), strength ** packed[ROWS.gait_strength_exponent, i]
+
+
+@kernel
+def _rates(
     packed: FloatArray,
+    fixed: FloatArray,
     i: int,
     age: float,
-    female: bool,
-    personal_rr: float,
-    frailty: float,
-    strength: float,
-    balance_gain: float,
+    log_strength: float,
+    strength_gait: float,
+    gain: float,
 ) -> tuple[float, float]:
-    """(expected falls per person-year today, the reference rate): the reference is the mean
-    fall rate of untrained people of this age and sex (fall history at its prevalence), the
-    rate the bone model's fracture incidences come with."""
-    age_factor = np.exp(packed[ROWS.fall_age_coef, i] * (age - packed[ROWS.fall_reference_age, i]))
-    norm = packed[ROWS.gait_speed_female, i] if female else packed[ROWS.gait_speed_male, i]
-    untrained = norm - packed[ROWS.gait_speed_age_slope, i] * (age - packed[ROWS.reference_age, i])
-    untrained = 0.0 if untrained < 0.0 else untrained  # keeps NaN, like np.maximum
-    gained = packed[ROWS.balance_strength_coef, i] * np.log(strength) + balance_gain
-    gait_gain = untrained * (strength ** packed[ROWS.gait_strength_exponent, i] - 1.0)
-    risk = np.exp(
-        -packed[ROWS.fall_balance_coef, i] * gained - packed[ROWS.fall_gait_coef, i] * gait_gain
+    """Expected falls per person-year today, and the reference rate: the mean fall rate of
+    untrained people of this age and sex (fall history at its prevalence), the rate the bone
+    model's fracture incidences come with. Strength enters as its log and as its power for gait
+    (`_strength_terms`), worked out once per person and day."""
+    base = packed[ROWS.fall_rate, i] * np.exp(
+        packed[ROWS.fall_age_coef, i] * (age - packed[ROWS.fall_reference_age, i])
     )
-    rate = packed[ROWS.fall_rate, i] * age_factor * personal_rr * frailty * risk
-    sex = packed[ROWS.fall_female_rr, i] if female else 1.0
-    return rate, packed[ROWS.fall_rate, i] * age_factor * sex
-
-
-@kernel
-def _fall_rates(
-    packed: FloatArray,
-    age0: FloatArray,
-    female: np.ndarray,
-    personal_rr: FloatArray,
-    frailty: FloatArray,
-    strength: FloatArray,
-    balance_gain: FloatArray,
-    day: int,
-) -> tuple[FloatArray, FloatArray]:
-    """Fall rate and reference rate of every person on `day`."""
-    n = age0.shape[0]
-    rate = np.empty(n)
-    reference = np.empty(n)
-    for i in range(n):
-        rate[i], reference[i] = _person_rates(
-            packed,
-            i,
-            age0[i] + day / DAYS_PER_YEAR,
-            female[i],
-            personal_rr[i],
-            frailty[i],
-            strength[i],
-            balance_gain[i],
-        )
+    female = fixed[FEMALE, i]
+    balance_gain = packed[ROWS.balance_strength_coef, i] * log_strength + gain
+    untrained = _untrained_gait_speed(packed, i, female, age)
+    gait_gain = untrained * (strength_gait - 1.0)
+    risk = np.exp(
+        -packed[ROWS.fall_balance_coef, i] * balance_gain
+        - packed[ROWS.fall_gait_coef, i] * gait_gain
+    )
+    rate: float = base * fixed[PERSONAL_RR, i] * fixed[FRAILTY, i] * risk
+    reference: float = base * (packed[ROWS.fall_female_rr, i] if female != 0.0 else 1.0)
     return rate, reference
 
 
-def _rates(s: State, p: Params) -> tuple[FloatArray, FloatArray]:
-    packed = s.packed if s.packed is not None else pack(p, s.age0.shape[0])
-    return _fall_rates(
-        packed,
-        s.age0,
-        s.female,
-        s.personal_rr,
-        s.frailty,
-        np.ascontiguousarray(s.strength, dtype=np.float64),
-        s.balance_gain,
-        s.day,
-    )
+@kernel
+def _ratios(
+    packed: FloatArray, fixed: FloatArray, strength: FloatArray, gain: FloatArray, day: int
+) -> FloatArray:
+    """The `fall_rate_ratio` signal: each person's fall rate over the reference rate."""
+    n = strength.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        age = fixed[AGE0, i] + day / DAYS_PER_YEAR
+        log_s, gait_s = _strength_terms(packed, i, strength[i])
+        rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, gain[i])
+        out[i] = rate / reference
+    return out
 
 
-def _reference_rate(s: State, p: Params) -> FloatArray:
-    """The mean fall rate of untrained people of this age and sex (fall history at its
-    prevalence): the rate the bone model's fracture incidences come with."""
-    return _rates(s, p)[1]
+@kernel
+def _levels(
+    packed: FloatArray, fixed: FloatArray, strength: FloatArray, gain: FloatArray, day: int
+) -> FloatArray:
+    """(5, n): gait speed, chair-rise time, balance, the fall rate and the reference rate."""
+    n = strength.shape[0]
+    out = np.empty((5, n))
+    for i in range(n):
+        age = fixed[AGE0, i] + day / DAYS_PER_YEAR
+        s = strength[i]
+        years = age - packed[ROWS.reference_age, i]
+        gait = _untrained_gait_speed(packed, i, fixed[FEMALE, i], age)
+        log_s, gait_s = _strength_terms(packed, i, s)
+        out[GAIT, i] = gait * gait_s
+        chair = packed[ROWS.chair_rise_time, i] + packed[ROWS.chair_rise_age_slope, i] * years
+        chair = chair if not chair < 0.0 else 0.0
+        out[CHAIR, i] = chair * s ** (-packed[ROWS.chair_strength_exponent, i])
+        ageing = -packed[ROWS.balance_age_slope, i] * years
+        out[BALANCE, i] = (
+            packed[ROWS.balance_offset, i]
+            + ageing
+            + gain[i]
+            + packed[ROWS.balance_strength_coef, i] * log_s
+        )
+        rates = _rates(packed, fixed, i, age, log_s, gait_s, gain[i])
+        out[FALL_RATE, i], out[REFERENCE_RATE, i] = rates
+    return out
+
+
+def _level(s: State, p: Params, row: int) -> FloatArray:
+    levels: FloatArray = _levels(s.packed, s.fixed, s.strength, s.balance_gain, s.day)
+    return levels[row]
+
+
+def gait_speed(s: State, p: Params) -> FloatArray:
+    return _level(s, p, GAIT)
+
+
+def chair_rise_time(s: State, p: Params) -> FloatArray:
+    return _level(s, p, CHAIR)
+
+
+def balance(s: State, p: Params) -> FloatArray:
+    return _level(s, p, BALANCE)
 
 
 def fall_rate(s: State, p: Params) -> FloatArray:
     """Expected falls per person-year today."""
-    return _rates(s, p)[0]
+    return _level(s, p, FALL_RATE)
 
 
-def _balance_minutes(dose: DoseDay) -> FloatArray:
-    """Balance-weighted minutes of today's session per person (0 for a skipped session)."""
+def _balance_minutes(dose: DoseDay) -> float:
+    """Balance-weighted minutes of today's session for those who do it."""
     plan = dose.plan
     assert plan is not None
     minutes = np.where(
         plan.load_kind == LoadKind.NONE, plan.duration_minutes, plan.sets * SET_MINUTES
     )
-    return float(np.sum(minutes * plan.balance_demand)) * dose.done.astype(np.float64)
+    return float(np.sum(minutes * plan.balance_demand))
 
 
 @kernel
-def _step_kernel(
+def _day(
     packed: FloatArray,
-    age0: FloatArray,
-    female: np.ndarray,
-    personal_rr: FloatArray,
-    frailty: FloatArray,
+    fixed: FloatArray,
     strength: FloatArray,
-    stimulus: FloatArray,
-    balance_gain: FloatArray,
-    minutes: FloatArray,
-    day: int,
-    u_falls: FloatArray,
+    old: FloatArray,
+    session: float,
+    done: BoolArray,
     hazards: FloatArray,
+    spontaneous: FloatArray,
+    u_fall: FloatArray,
     u_hip: FloatArray,
     u_major: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """One day per person: balance stimulus and gain; today's falls (when `u_falls` has the
-    day's uniforms) and the fractures after them or without (when `u_hip` has them); and the
-    fall-rate ratio of the stepped state (the `fall_rate_ratio` signal).
-
-    Hip and major fractures: after a fall with the chance that turns the population's fall
-    rate into the falls part of the bone hazard; otherwise at the remaining hazard.
-    """
-    n = age0.shape[0]
-    new_stimulus = np.empty(n)
-    new_gain = np.empty(n)
-    falls = np.zeros(u_falls.shape[0])
-    hip = np.zeros(u_hip.shape[0])
-    major = np.zeros(u_hip.shape[0])
-    ratio = np.empty(n)
+    day: int,
+    wants: int,
+) -> FloatArray:
+    """One day for every person: balance stimulus and gain; today's falls (chance from the rate
+    with yesterday's gain) and fractures (after a fall with the chance that turns the
+    population's fall rate into the falls part of the bone hazard; otherwise at the remaining
+    hazard); the fall-rate ratio after the step. Returns the new `State.now`."""
+    n = strength.shape[0]
+    new = np.zeros((NOW_ROWS, n))
+    tau = np.nan
+    decay = np.nan
     for i in range(n):
-        decay = np.exp(-1.0 / packed[ROWS.balance_stimulus_tau_days, i])
-        new_stimulus[i] = stimulus[i] * decay + minutes[i]
-        weekly = 7.0 * (1.0 - decay) * new_stimulus[i]
+        if packed[ROWS.balance_stimulus_tau_days, i] != tau:  # equal for everyone, mostly
+            tau = packed[ROWS.balance_stimulus_tau_days, i]
+            decay = np.exp(-1.0 / tau)
+        stimulus = old[STIMULUS, i] * decay + session * done[i]
+        weekly = 7.0 * (1.0 - decay) * stimulus
         target = (
             packed[ROWS.balance_gain_max, i]
             * weekly
             / (weekly + packed[ROWS.balance_half_minutes, i])
         )
-        new_gain[i] = (
-            balance_gain[i] + (target - balance_gain[i]) / packed[ROWS.balance_tau_days, i]
-        )
-        if u_falls.shape[0] > 0:
-            # Today's events come at the rate of the state before today's change.
-            age = age0[i] + day / DAYS_PER_YEAR
-            rate, reference = _person_rates(
-                packed, i, age, female[i], personal_rr[i], frailty[i], strength[i], balance_gain[i]
-            )
-            chance = 1.0 - np.exp(-rate / DAYS_PER_YEAR)
-            fell = 1.0 if u_falls[i] < chance else 0.0
-            falls[i] = fell
-            if u_hip.shape[0] > 0:
+        gain = old[GAIN, i]
+        new[STIMULUS, i] = stimulus
+        new[GAIN, i] = gain + (target - gain) / packed[ROWS.balance_tau_days, i]
+        log_s = gait_s = 0.0
+        if wants & (WANTS_FALLS | WANTS_RATIO):  # today's strength, before and after the step
+            log_s, gait_s = _strength_terms(packed, i, strength[i])
+
+        if wants & WANTS_FALLS:
+            age = fixed[AGE0, i] + day / DAYS_PER_YEAR
+            rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, gain)
+            falls = 1.0 if u_fall[i] < 1.0 - np.exp(-rate / DAYS_PER_YEAR) else 0.0
+            new[FALLS, i] = falls
+            if wants & WANTS_FRACTURES:
                 for k in range(2):
-                    after_fall = hazards[2 * k, i] / reference  # HIP_FALLS or MAJOR_FALLS
-                    per_fall = 1.0 if after_fall > 1.0 else after_fall  # keeps NaN
-                    spontaneous = 1.0 - np.exp(-hazards[2 * k + 1, i] / DAYS_PER_YEAR)
-                    fracture = fell * per_fall + (1.0 - fell) * spontaneous
-                    if k == 0:
-                        hip[i] = 1.0 if u_hip[i] < fracture else 0.0
-                    else:
-                        major[i] = 1.0 if u_major[i] < fracture else 0.0
-        rate, reference = _person_rates(
-            packed,
-            i,
-            age0[i] + (day + 1) / DAYS_PER_YEAR,
-            female[i],
-            personal_rr[i],
-            frailty[i],
-            strength[i],
-            new_gain[i],
-        )
-        ratio[i] = rate / reference
-    return new_stimulus, new_gain, falls, hip, major, ratio
+                    after_fall = HIP_FALLS if k == 0 else MAJOR_FALLS
+                    per_fall = hazards[after_fall, i] / reference
+                    per_fall = per_fall if not per_fall > 1.0 else 1.0  # NaN passes
+                    chance = falls * per_fall + (1.0 - falls) * spontaneous[k, i]
+                    u = u_hip[i] if k == 0 else u_major[i]
+                    new[HIP if k == 0 else MAJOR, i] = 1.0 if u < chance else 0.0
+
+        if wants & WANTS_RATIO:  # read by the bone model after the step
+            age = fixed[AGE0, i] + (day + 1) / DAYS_PER_YEAR
+            rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, new[GAIN, i])
+            new[RATIO, i] = rate / reference
+        else:
+            new[RATIO, i] = np.nan
+    return new
+
+
+@kernel
+def _spontaneous(hazards: FloatArray) -> FloatArray:
+    """(2, n): the daily chances of a hip and a major fracture without a fall."""
+    n = hazards.shape[1]
+    out = np.empty((2, n))
+    for i in range(n):
+        out[0, i] = 1.0 - np.exp(-hazards[HIP_OTHER, i] / DAYS_PER_YEAR)
+        out[1, i] = 1.0 - np.exp(-hazards[MAJOR_OTHER, i] / DAYS_PER_YEAR)
+    return out
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    n = s.age0.shape[0]
-    strength = np.ascontiguousarray(signals.get("lower_body_strength", s.strength), np.float64)
+    strength = signals.get("lower_body_strength", s.strength)
     hazards = signals.get("fracture_hazards", s.hazards)
-    trained = dose is not None and dose.plan is not None
-    minutes = _balance_minutes(dose) if trained and dose is not None else np.zeros(n)
-    u_falls = u_hip = u_major = NO_EVENTS
+    session, done = 0.0, s.no_session  # adding nobody's 0 minutes keeps the stimulus as is
+    if dose is not None and dose.plan is not None:
+        session, done = _balance_minutes(dose), dose.done
+    wants = s.wants
+    u_fall = u_hip = u_major = _NONE
+    spontaneous = s.spontaneous if s.spontaneous is not None else _NO_SPONTANEOUS
     if s.fall_keys is not None:
-        u_falls = streams.uniforms(s.fall_keys, s.ids, day)
+        u_fall = streams.uniforms(s.fall_keys, s.ids, day)
         if s.fracture_keys is not None and hazards is not None:
             u_hip = streams.uniforms(s.fracture_keys, s.ids, 2 * day)
             u_major = streams.uniforms(s.fracture_keys, s.ids, 2 * day + 1)
-    packed = s.packed if s.packed is not None else pack(p, n)
-    stimulus, gain, falls, hip, major, ratio = _step_kernel(
-        packed,
-        s.age0,
-        s.female,
-        s.personal_rr,
-        s.frailty,
+            if hazards is not s.hazards or s.spontaneous is None:  # a refresh: a new array
+                spontaneous = _spontaneous(hazards)
+        else:
+            wants &= ~WANTS_FRACTURES
+    now = _day(
+        s.packed,
+        s.fixed,
         strength,
-        s.stimulus,
-        s.balance_gain,
-        minutes,
-        day,
-        u_falls,
-        np.ascontiguousarray(hazards, np.float64) if u_hip.shape[0] else NO_HAZARDS,
+        s.now,
+        session,
+        done,
+        _NO_HAZARDS if hazards is None else hazards,
+        spontaneous,
+        u_fall,
         u_hip,
         u_major,
+        day,
+        wants,
     )
     return evolve(
-        s,
-        packed=packed,
-        strength=strength,
-        hazards=hazards,
-        stimulus=stimulus,
-        balance_gain=gain,
-        falls_today=falls if s.fall_keys is not None else None,
-        hip_today=hip if u_hip.shape[0] else None,
-        major_today=major if u_hip.shape[0] else None,
-        fall_ratio=ratio,
-        day=day + 1,
+        s, strength=strength, hazards=hazards, spontaneous=spontaneous, now=now, day=day + 1
     )
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:
     if "fall_rate_ratio" in wanted:
-        if s.fall_ratio is not None:
-            return {"fall_rate_ratio": s.fall_ratio}
-        rate, reference = _rates(s, p)
-        return {"fall_rate_ratio": rate / reference}
+        if s.wants & WANTS_RATIO:
+            return {"fall_rate_ratio": s.now[RATIO]}
+        return {"fall_rate_ratio": _ratios(s.packed, s.fixed, s.strength, s.balance_gain, s.day)}
     return {}
 
 
@@ -407,24 +454,23 @@ def outcome(name: str, s: State, p: Params) -> FloatArray:
     if name in ("hip_fractures", "major_fractures"):
         if s.hazards is None:
             raise KeyError(f"{name}: no fracture hazards from the bone model")
-        rows = (HIP_FALLS, HIP_OTHER) if name == "hip_fractures" else (MAJOR_FALLS, MAJOR_OTHER)
-        ratio = fall_rate(s, p) / _reference_rate(s, p)
-        expected: FloatArray = s.hazards[rows[0]] * ratio + s.hazards[rows[1]]
+        which = (HIP_FALLS, HIP_OTHER) if name == "hip_fractures" else (MAJOR_FALLS, MAJOR_OTHER)
+        levels = _levels(s.packed, s.fixed, s.strength, s.balance_gain, s.day)
+        ratio = levels[FALL_RATE] / levels[REFERENCE_RATE]
+        expected: FloatArray = s.hazards[which[0]] * ratio + s.hazards[which[1]]
         return expected
     raise KeyError(name)
 
 
 def events(name: str, s: State, p: Params) -> FloatArray:
-    """Events of the day just stepped (falls count for `fallers` too)."""
-    found = {
-        "falls": s.falls_today,
-        "fallers": s.falls_today,
-        "hip_fractures": s.hip_today,
-        "major_fractures": s.major_today,
-    }[name]
-    if found is None:
-        return np.zeros(s.age0.shape[0])
-    return found
+    """Events of the day just stepped (falls count for `fallers` too; 0 where not drawn)."""
+    if name == "falls" or name == "fallers":
+        return s.now[FALLS]
+    if name == "hip_fractures":
+        return s.now[HIP]
+    if name == "major_fractures":
+        return s.now[MAJOR]
+    raise KeyError(name)
 
 
 def reports(name: str) -> bool:

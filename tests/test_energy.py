@@ -324,13 +324,3 @@ def test_rmr_trial_is_reproduced() -> None:
     assert row["outcome"] == "rmr" and row["statistic"] == "change_diff"
     assert row["agrees"] is True, row
     assert row["sharp"] is True, row
-
-
-def test_organ_idles_when_nobody_wants_its_outputs() -> None:
-    persons = complete_anthropometry(person_arrays(person(), 2), registry())
-    bone_only = Simulation(
-        Block(persons, Schedule.none(), ("lumbar_spine_bmd",), (0, 5), 0, 0), registry()
-    )
-    wanted = Simulation(Block(persons, Schedule.none(), ("rmr",), (0, 5), 0, 0), registry())
-    assert bone_only.states["energy"].idle is not ("fat_mass" in bone_only.wanted)
-    assert wanted.states["energy"].idle is False

@@ -72,6 +72,23 @@ def order_organs(models: Sequence[OrganModel[Any, Any]]) -> list[OrganModel[Any,
     return ordered
 
 
+def needed_organs(
+    models: Sequence[OrganModel[Any, Any]], outcomes: Iterable[str]
+) -> list[OrganModel[Any, Any]]:
+    """The organs that report one of `outcomes`, and those whose signals they read (at any
+    remove). The others are not stepped at all: nobody would see their work, and because each
+    organ's random numbers are keyed by its own name, leaving one out changes no other number."""
+    wanted = set(outcomes)
+    needed = {m.name for m in models if any(m.reports(o) for o in wanted)}
+    grew = True
+    while grew:
+        reads = {r for m in models if m.name in needed for r in m.reads}
+        more = {m.name for m in models if m.name not in needed and set(m.writes) & reads}
+        needed |= more
+        grew = bool(more)
+    return [m for m in models if m.name in needed]
+
+
 # Persons stepped together: arrays of this size stay in the CPU cache, which is several times
 # faster per person-day than stepping 100,000 persons at once (benchmarks/engine.py).
 CHUNK = 4096
@@ -107,7 +124,7 @@ class Simulation:
 
     def __init__(self, block: Block, reg: Registry, *, typical: bool = False) -> None:
         persons = block.persons
-        self.models = order_organs(list(ORGANS.values()))
+        self.models = order_organs(needed_organs(list(ORGANS.values()), block.outcomes))
         self.wanted = frozenset(r for m in self.models for r in m.reads)  # read by some organ
         ctx = Context(
             persons, block.schedule, block.outcomes, reg, block.seed, block.group, self.wanted

@@ -37,7 +37,8 @@ def session_curves(
     reg = registry()
     persons = complete_anthropometry(person_arrays(person, 1), reg)
     plan = schedule(program.model_copy(update={"adherence": 1.0}), 7)
-    block = Block(persons, plan, (), (0, 1), 0, 0, central=True)
+    peaks = tuple(hormones.PEAK_PREFIX + h for h in hormones.HORMONES)  # the organs they need
+    block = Block(persons, plan, peaks, (0, 1), 0, 0, central=True)
     sim = Simulation(block, reg, typical=True)
     first = int(plan.days[0])
     for day in range(first + 1):

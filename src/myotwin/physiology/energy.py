@@ -114,7 +114,6 @@ class State:
     fixed: FloatArray  # (FIXED_ROWS, n): the per-person values above, and daily decays
     dynamic: FloatArray  # (DYNAMIC_ROWS, n): the dynamic fields above are views of its rows
     day: int = 0
-    idle: bool = False  # nobody wants this organ's outputs: skip the daily work
 
 
 ROWS = rows(Params)
@@ -146,10 +145,6 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     )
     intake0 = p.physical_activity_level * rmr0
     carbohydrate0 = p.carbohydrate_fraction * intake0
-    idle = not (
-        any(name in OUTCOMES for name in ctx.outcomes)
-        or bool(ctx.signals.intersection(MODEL_WRITES))
-    )
     fixed = np.empty((FIXED_ROWS, n))
     fixed[AGE0] = persons.age_years
     fixed[BODY_MASS0] = bw
@@ -201,7 +196,6 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
             packed=pack(p, n),
             fixed=fixed,
             dynamic=dynamic,
-            idle=idle,
         ),
         dynamic,
         0,
@@ -538,8 +532,6 @@ _NO_DONE = np.zeros(0, dtype=np.bool_)
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    if s.idle:
-        return evolve(s, day=day + 1)
     muscle = signals["skeletal_muscle_mass"]
     session_day = dose is not None and dose.plan is not None
     done, met_hours, work = _NO_DONE, 0.0, None

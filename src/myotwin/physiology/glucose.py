@@ -93,9 +93,6 @@ class State:
     packed: FloatArray  # the parameters, `compiled.pack`ed for the kernel
     tau_acute_days: float
     session_start_min: float  # minutes after 07:00
-    # Some glucose outcome is wanted; otherwise nothing is stepped (and the emitted
-    # insulin_sensitivity stays at baseline: no organ reads it yet).
-    active: bool = True
     day: int = 0
 
 
@@ -153,7 +150,6 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         packed=pack(p, n),
         tau_acute_days=reg.value("glucose_meal.tau_acute_min") / mm.MINUTES_PER_DAY,
         session_start_min=reg.value("glucose_meal.session_minute"),
-        active=any(name in OUTCOMES for name in ctx.outcomes),
     )
 
 
@@ -295,8 +291,6 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     """One day, updating the state's arrays in place: copying them (the (L, n) buffer above
     all) cost more than the day's work. The state is owned by the simulation that steps it;
     an earlier State object shares these arrays and must not be read after stepping."""
-    if not s.active:  # no glucose outcome asked for: skip the daily work
-        return evolve(s, day=day + 1)
     trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
     work = signals.get("session_work") if trains else None
     done, intensity, minutes, end = _NO_SESSION, _NO_VALUES, 0.0, 1.0

@@ -504,17 +504,14 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     )
 
 
-def _fracture_terms(s: State, p: Params, kind: str) -> tuple[FloatArray, Value, Value]:
-    """(the person's hazard at age 65 excluding the fall part, age slope, share from falls)."""
+def _hazard_at_65(s: State, hip: bool) -> FloatArray:
+    """The person's hip (or major) fracture hazard at age 65 today, excluding the fall part."""
     out = np.empty(s.age0.shape[0])
-    hip = kind == "hip"
     _at_65_kernel(
         s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, s.gain,
         s.prior_fracture, s.day, hip, out,
     )  # fmt: skip
-    if hip:
-        return out, p.hip_incidence_age_slope, p.hip_share_from_falls
-    return out, p.major_incidence_age_slope, p.major_share_from_falls
+    return out
 
 
 def fracture_hazards(s: State, p: Params) -> FloatArray:
@@ -532,26 +529,53 @@ def fracture_hazards(s: State, p: Params) -> FloatArray:
 def fracture_risk_10y(s: State, p: Params, kind: str) -> FloatArray:
     """Probability of a first hip (or major osteoporotic) fracture within ten years, from today.
 
-    The hazard of `_fracture_terms`, rising with age, with the part due to falls scaled by the
+    The hazard of `_hazard_at_65`, rising with age, with the part due to falls scaled by the
     fall-rate signal; death competes (Gompertz mortality). BMD is held at today's value.
     """
-    age0 = s.age0 + s.day / DAYS_PER_YEAR
-    at_65, slope, share = _fracture_terms(s, p, kind)
-    falls = 1.0 if s.fall_rate_ratio is None else s.fall_rate_ratio
-    personal = at_65 * (share * falls + (1.0 - share))
-    death0 = np.where(s.female, p.mortality_65_female, p.mortality_65_male)
+    hip = kind == "hip"
+    at_65 = _hazard_at_65(s, hip)
+    n = at_65.shape[0]
+    falls = per_person(1.0 if s.fall_rate_ratio is None else s.fall_rate_ratio, n)
+    out = np.empty(n)
+    _risk_10y_kernel(s.packed, s.female, s.age0, s.day, at_65, falls, hip, out)
+    return out
+
+
+@kernel
+def _risk_10y_kernel(
+    packed: FloatArray,
+    female: np.ndarray,
+    age0: FloatArray,
+    day: int,
+    at_65: FloatArray,
+    falls: FloatArray,
+    hip: bool,
+    out: FloatArray,
+) -> None:
     dt = 1.0 / STEPS_PER_YEAR
-    alive = np.ones_like(at_65)
-    risk = np.zeros_like(at_65)
-    for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
-        age = age0 + (k + 0.5) * dt
-        hazard = personal * np.exp(slope * (age - AGE_65))
-        death = death0 * np.exp(p.mortality_age_slope * (age - AGE_65))
-        total = hazard + death
-        leave = 1.0 - np.exp(-total * dt)
-        risk += alive * leave * hazard / total
-        alive *= 1.0 - leave
-    return risk
+    for i in range(at_65.shape[0]):
+        if hip:
+            slope, share = (
+                packed[ROWS.hip_incidence_age_slope, i],
+                packed[ROWS.hip_share_from_falls, i],
+            )
+        else:
+            slope = packed[ROWS.major_incidence_age_slope, i]
+            share = packed[ROWS.major_share_from_falls, i]
+        personal = at_65[i] * (share * falls[i] + (1.0 - share))
+        death0 = packed[ROWS.mortality_65_female if female[i] else ROWS.mortality_65_male, i]
+        death_slope = packed[ROWS.mortality_age_slope, i]
+        start = age0[i] + day / DAYS_PER_YEAR
+        alive, risk = 1.0, 0.0
+        for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
+            age = start + (k + 0.5) * dt
+            hazard = personal * np.exp(slope * (age - AGE_65))
+            death = death0 * np.exp(death_slope * (age - AGE_65))
+            total = hazard + death
+            leave = 1.0 - np.exp(-total * dt)
+            risk += alive * leave * hazard / total
+            alive *= 1.0 - leave
+        out[i] = risk
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,22 +96,22 @@ class SessionPlan:
         put("body_mass_fraction", (x.body_mass_fraction for x in exercises), np.float64)
         put("met", (x.met for x in exercises), np.float64)
 
-    @property
+    # Worked out once per plan: organs ask for them on every session day.
+    @cached_property
     def strength(self) -> BoolArray:
         return self.load_kind != LoadKind.NONE
 
-    @property
+    @cached_property
+    def has_strength(self) -> bool:
+        return bool(self.strength.any())
+
+    @cached_property
     def mean_rest_seconds(self) -> float:
         """Rest between sets averaged over the session's strength sets (default: none)."""
         sets = np.where(self.strength, self.sets, 0.0)
         if not sets.sum() > 0:
             return DEFAULT_REST_SECONDS
         return float(np.sum(sets * self.rest_seconds) / sets.sum())
-
-    @property
-    def balance_minutes(self) -> float:
-        """Minutes of balance-demanding work: duration entries weighted by balance demand."""
-        return float(np.sum(self.duration_minutes * self.balance_demand))
 
 
 @dataclass(frozen=True, eq=False)

@@ -205,7 +205,7 @@ _NO_INTENSITY = np.zeros(0)
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
+    trains = dose is not None and dose.plan is not None and dose.plan.has_strength
     if not (trains or s.active):
         return evolve(s, day=day + 1)
     done, intensity = _NO_DONE, _NO_INTENSITY

@@ -22,6 +22,7 @@ Structure (parameters and their sources in the registry, module `energy`):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -324,6 +325,7 @@ def rmr(s: State, p: Params) -> FloatArray:
     return _morning(s.packed, s.fixed, _fields(s), s.day)[1]
 
 
+@lru_cache(maxsize=256)  # per plan (hashed by identity: plans are immutable)
 def session_met_hours(plan: SessionPlan) -> float:
     """MET-hours above rest of one session: each entry's minutes (sets x SET_MINUTES for
     strength work, scaled to the session's length) times its MET minus the resting 1."""
@@ -538,7 +540,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     if session_day:
         assert dose is not None and dose.plan is not None
         done, met_hours = dose.done, session_met_hours(dose.plan)
-        work = signals.get("session_work") if bool(dose.plan.strength.any()) else None
+        work = signals.get("session_work") if dose.plan.has_strength else None
     dynamic = _step(
         s.packed,
         s.fixed,

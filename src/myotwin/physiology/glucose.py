@@ -291,7 +291,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     """One day, updating the state's arrays in place: copying them (the (L, n) buffer above
     all) cost more than the day's work. The state is owned by the simulation that steps it;
     an earlier State object shares these arrays and must not be read after stepping."""
-    trains = dose is not None and dose.plan is not None and bool(dose.plan.strength.any())
+    trains = dose is not None and dose.plan is not None and dose.plan.has_strength
     work = signals.get("session_work") if trains else None
     done, intensity, minutes, end = _NO_SESSION, _NO_VALUES, 0.0, 1.0
     if trains and work is not None:

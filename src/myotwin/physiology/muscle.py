@@ -586,7 +586,7 @@ def _entries(s: State, plan: SessionPlan) -> FloatArray:
     entries = s.plans.get(plan)
     if entries is None:
         entries = _NO_ENTRIES
-        if plan.strength.any():
+        if plan.has_strength:
             entries = np.empty((ENTRY_ROWS, len(plan.exercise_ids)))
             entries[KIND] = plan.load_kind
             entries[SETS] = plan.sets

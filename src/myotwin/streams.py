@@ -5,7 +5,9 @@ A number is addressed by (seed, replicate, group, module) -> a stream key, then 
 scenarios of `simulate` and population runs (common random numbers). Because nothing depends on
 how persons are split into blocks or on which worker runs a block, a run gives the same numbers
 however it is split. The mixing function is SplitMix64's finaliser (Steele, Lea & Flood 2014),
-applied to the combined counters.
+applied to the combined counters. It is compiled once for one number (`uniform1`), which
+kernels call to draw inside their per-person loops; the array functions loop over the same
+scalar code, so both give the same bits.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ FloatArray = NDArray[np.float64]
 @kernel
 def _mix1(x: np.uint64) -> np.uint64:
     """SplitMix64's finaliser of one uint64 (arithmetic wraps modulo 2**64)."""
-    z = x + _GOLDEN
+    z = U64(x) + _GOLDEN
     z = (z ^ (z >> U64(30))) * _M1
     z = (z ^ (z >> U64(27))) * _M2
     return z ^ (z >> U64(31))

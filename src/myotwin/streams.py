@@ -5,7 +5,9 @@ A number is addressed by (seed, replicate, group, module) -> a stream key, then 
 scenarios of `simulate` and population runs (common random numbers). Because nothing depends on
 how persons are split into blocks or on which worker runs a block, a run gives the same numbers
 however it is split. The mixing function is SplitMix64's finaliser (Steele, Lea & Flood 2014),
-applied to the combined counters.
+applied to the combined counters. It is compiled once for one number (`uniform1`), which
+kernels call to draw inside their per-person loops; the array functions loop over the same
+scalar code, so both give the same bits.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import zlib
 
 import numpy as np
 from numpy.typing import NDArray
+
+from myotwin.compiled import kernel
 
 U64 = np.uint64
 _GOLDEN = U64(0x9E3779B97F4A7C15)
@@ -25,12 +29,52 @@ UIntArray = NDArray[np.uint64]
 FloatArray = NDArray[np.float64]
 
 
+# The mixing is written once, for one uint64 (`_mix1`, `uniform1`); the array functions below
+# loop over it in compiled code, so kernels can draw per person and get the numpy API's bits.
+# Every integer in these kernels is cast to np.uint64: numba turns int64 op uint64 into float64.
+
+
+@kernel
+def _mix1(x: np.uint64) -> np.uint64:
+    """SplitMix64's finaliser of one uint64 (arithmetic wraps modulo 2**64)."""
+    z = U64(x) + _GOLDEN
+    z = (z ^ (z >> U64(30))) * _M1
+    z = (z ^ (z >> U64(27))) * _M2
+    return z ^ (z >> U64(31))
+
+
+@kernel
+def uniform1(key: np.uint64, person: int, counter: int) -> float:
+    """Uniform(0, 1) number `counter` of `person`'s stream `key`: one element of `uniforms`,
+    for use inside kernels."""
+    z = _mix1(U64(key) ^ _mix1(U64(person) ^ (U64(counter) << U64(40))))
+    # 53 high bits -> a double in (0, 1): never exactly 0, so logs are safe.
+    return (float(z >> U64(11)) + 0.5) / _TWO_POW_53
+
+
+@kernel
+def _mix_array(x: UIntArray) -> UIntArray:
+    out = np.empty_like(x)
+    for i in range(x.shape[0]):
+        out[i] = _mix1(x[i])
+    return out
+
+
+@kernel
+def _uniform_array(keys: UIntArray, persons: NDArray[np.int64], counter: int) -> FloatArray:
+    """`uniform1` per person; `keys` has one key per person or one for all."""
+    n = persons.shape[0]
+    per_person = keys.shape[0] != 1
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = uniform1(keys[i if per_person else 0], persons[i], counter)
+    return out
+
+
 def _mix(x: UIntArray) -> UIntArray:
-    with np.errstate(over="ignore"):
-        z = x + _GOLDEN
-        z = (z ^ (z >> U64(30))) * _M1
-        z = (z ^ (z >> U64(27))) * _M2
-        return z ^ (z >> U64(31))
+    flat = np.ascontiguousarray(x, dtype=U64).reshape(-1)
+    mixed: UIntArray = _mix_array(flat).reshape(np.shape(x))
+    return mixed
 
 
 def name_id(name: str) -> int:
@@ -59,9 +103,14 @@ def stream_keys(seed: int, replicates: NDArray[np.int64], group: int, module: st
 def uniforms(keys: UIntArray | int, persons: NDArray[np.int64], counter: int) -> FloatArray:
     """Uniform(0, 1) numbers, one per person, for draw number `counter` of each person's stream."""
     k = np.asarray(keys, dtype=U64)
-    z = _mix(k ^ _mix(persons.astype(U64) ^ (U64(counter) << U64(40))))
-    # 53 high bits -> a double in (0, 1): never exactly 0, so logs are safe.
-    return ((z >> U64(11)).astype(np.float64) + 0.5) / _TWO_POW_53
+    p = np.asarray(persons)
+    if p.ndim != 1 or not (k.ndim == 0 or k.shape == p.shape):
+        k, p = np.broadcast_arrays(k, p)  # the general case: any shapes numpy broadcasts
+        flat: FloatArray = uniforms(k.reshape(-1), p.reshape(-1), counter)
+        return flat.reshape(k.shape)
+    # uint64 persons keep their bits as int64 (the kernel casts them back).
+    u: FloatArray = _uniform_array(k.reshape(-1), p.astype(np.int64, copy=False), counter)
+    return u
 
 
 def normals(keys: UIntArray | int, persons: NDArray[np.int64], counter: int) -> FloatArray:

@@ -33,7 +33,7 @@ import numpy as np
 
 from myotwin import streams
 from myotwin.compiled import kernel, pack, per_person, rows
-from myotwin.dose import BoolArray, DoseDay, LoadKind
+from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind
 from myotwin.inputs import SET_MINUTES
 from myotwin.physiology.base import (
     Context,
@@ -43,6 +43,7 @@ from myotwin.physiology.base import (
     Value,
     evolve,
 )
+from myotwin.streams import uniform1
 
 DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 HIP_FALLS, HIP_OTHER, MAJOR_FALLS, MAJOR_OTHER = range(4)  # rows of the bone hazard signal
@@ -94,7 +95,7 @@ class Params:
 ROWS = rows(Params)
 
 
-_NONE = np.empty(0)
+_NO_KEYS = np.empty(0, dtype=np.uint64)  # no events drawn
 _NO_HAZARDS = np.empty((4, 0))
 _NO_SPONTANEOUS = np.empty((2, 0))  # no fractures drawn
 
@@ -326,16 +327,18 @@ def _day(
     done: BoolArray,
     hazards: FloatArray,
     spontaneous: FloatArray,
-    u_fall: FloatArray,
-    u_hip: FloatArray,
-    u_major: FloatArray,
+    fall_keys: streams.UIntArray,
+    fracture_keys: streams.UIntArray,
+    ids: IntArray,
     day: int,
     wants: int,
 ) -> FloatArray:
     """One day for every person: balance stimulus and gain; today's falls (chance from the rate
     with yesterday's gain) and fractures (after a fall with the chance that turns the
     population's fall rate into the falls part of the bone hazard; otherwise at the remaining
-    hazard); the fall-rate ratio after the step. Returns the new `State.now`."""
+    hazard); the fall-rate ratio after the step. Returns the new `State.now`. Events are drawn
+    here, from each person's keyed streams (`uniform1`): the same numbers as `streams.uniforms`
+    without three arrays a day."""
     n = strength.shape[0]
     new = np.zeros((NOW_ROWS, n))
     tau = np.nan
@@ -361,7 +364,8 @@ def _day(
         if wants & WANTS_FALLS:
             age = fixed[AGE0, i] + day / DAYS_PER_YEAR
             rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, gain)
-            falls = 1.0 if u_fall[i] < 1.0 - np.exp(-rate / DAYS_PER_YEAR) else 0.0
+            u_fall = uniform1(fall_keys[i], ids[i], day)
+            falls = 1.0 if u_fall < 1.0 - np.exp(-rate / DAYS_PER_YEAR) else 0.0
             new[FALLS, i] = falls
             if wants & WANTS_FRACTURES:
                 for k in range(2):
@@ -369,7 +373,7 @@ def _day(
                     per_fall = hazards[after_fall, i] / reference
                     per_fall = per_fall if not per_fall > 1.0 else 1.0  # NaN passes
                     chance = falls * per_fall + (1.0 - falls) * spontaneous[k, i]
-                    u = u_hip[i] if k == 0 else u_major[i]
+                    u = uniform1(fracture_keys[i], ids[i], 2 * day + k)  # hip even, major odd
                     new[HIP if k == 0 else MAJOR, i] = 1.0 if u < chance else 0.0
 
         if wants & WANTS_RATIO:  # read by the bone model after the step
@@ -399,13 +403,12 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     if dose is not None and dose.plan is not None:
         session, done = _balance_minutes(dose), dose.done
     wants = s.wants
-    u_fall = u_hip = u_major = _NONE
+    fall_keys = fracture_keys = _NO_KEYS
     spontaneous = s.spontaneous if s.spontaneous is not None else _NO_SPONTANEOUS
     if s.fall_keys is not None:
-        u_fall = streams.uniforms(s.fall_keys, s.ids, day)
+        fall_keys = s.fall_keys
         if s.fracture_keys is not None and hazards is not None:
-            u_hip = streams.uniforms(s.fracture_keys, s.ids, 2 * day)
-            u_major = streams.uniforms(s.fracture_keys, s.ids, 2 * day + 1)
+            fracture_keys = s.fracture_keys
             if hazards is not s.hazards or s.spontaneous is None:  # a refresh: a new array
                 spontaneous = _spontaneous(hazards)
         else:
@@ -419,9 +422,9 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         done,
         _NO_HAZARDS if hazards is None else hazards,
         spontaneous,
-        u_fall,
-        u_hip,
-        u_major,
+        fall_keys,
+        fracture_keys,
+        s.ids,
         day,
         wants,
     )

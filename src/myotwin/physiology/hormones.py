@@ -162,16 +162,46 @@ def _il6_after(at_end: float, k: float, b: float, after: float) -> float:
 
 
 @kernel
+def _il6_rates(
+    k: float, rise_tau: float, half_life: float, session_min: float
+) -> tuple[float, float, float, float]:
+    """A session's IL-6 constants: the release's rise and fall rates, the rise's normaliser and
+    the plasma shape at the session's end."""
+    a = 1.0 / rise_tau
+    norm = -math.expm1(-a * session_min)
+    return a, math.log(2.0) / half_life, norm, _il6_during(k, a, norm, session_min)
+
+
+@kernel
+def _il6_from(
+    k: float, a: float, b: float, norm: float, at_end: float, t: float, session_min: float
+) -> float:
+    """The IL-6 shape at `t` from the session's constants (`_il6_rates`)."""
+    if t <= session_min:
+        return _il6_during(k, a, norm, t)
+    return _il6_after(at_end, k, b, t - session_min)
+
+
+@kernel
 def _il6_at(k: float, rise_tau: float, half_life: float, t: float, session_min: float) -> float:
     """Plasma IL-6 excess over rest per unit amplitude: the plasma compartment (clearance k)
     following the muscle's release, which rises like the other hormones during the session
     (reaching 1 at its end) and decays with the IL-6 half-life afterwards."""
-    a = 1.0 / rise_tau
-    norm = -math.expm1(-a * session_min)
-    if t <= session_min:
-        return _il6_during(k, a, norm, t)
-    b = math.log(2.0) / half_life
-    return _il6_after(_il6_during(k, a, norm, session_min), k, b, t - session_min)
+    a, b, norm, at_end = _il6_rates(k, rise_tau, half_life, session_min)
+    return _il6_from(k, a, b, norm, at_end, t, session_min)
+
+
+@kernel
+def _il6_extremes(
+    k: float, rise_tau: float, half_life: float, session_min: float, search: FloatArray
+) -> tuple[float, float]:
+    """Lowest and highest IL-6 shape over `search` minutes after the session's end."""
+    a, b, norm, at_end = _il6_rates(k, rise_tau, half_life, session_min)
+    lo, hi = np.inf, -np.inf
+    for j in range(search.shape[0]):
+        shape = _il6_from(k, a, b, norm, at_end, session_min + search[j], session_min)
+        lo, hi = min(lo, shape), max(hi, shape)
+    return lo, hi
 
 
 # Per-person loops.
@@ -229,6 +259,8 @@ def _peaks(
     rest + amplitude at the session's end, IL-6 the highest over `search` minutes after it.
     NaN for persons who did not do the session."""
     p = packed
+    last_k = last_tau = last_half = np.nan  # IL-6 parameters of the last search
+    lo = hi = np.nan
     for i in range(peak.shape[1]):
         if not done[i]:
             for h in range(4):
@@ -238,19 +270,13 @@ def _peaks(
         for h in range(4):
             peak[h, i] = peak[h, i] + peak[4 + h, i]
         k, tau = p[ROWS.il6_clearance_per_min, i], p[ROWS.rise_tau_min, i]
-        a = 1.0 / tau
-        b = math.log(2.0) / p[ROWS.il6_half_life_min, i]
-        norm = -math.expm1(-a * session_min)
-        at_end = _il6_during(k, a, norm, session_min)
-        best = -np.inf
-        for j in range(search.shape[0]):
-            t = session_min + search[j]
-            if t <= session_min:
-                shape = _il6_during(k, a, norm, t)
-            else:
-                shape = _il6_after(at_end, k, b, t - session_min)
-            best = max(best, rest + amp * shape)
-        peak[IL6, i] = best
+        half = p[ROWS.il6_half_life_min, i]
+        if not (k == last_k and tau == last_tau and half == last_half):  # new values: search again
+            lo, hi = _il6_extremes(k, tau, half, session_min, search)
+            last_k, last_tau, last_half = k, tau, half
+        # rest + amp * shape is monotone in the shape (so is IEEE rounding): its grid maximum
+        # is at the shape's highest value (lowest if amp < 0), bit for bit.
+        peak[IL6, i] = rest + amp * (hi if amp >= 0.0 else lo)
 
 
 @kernel

@@ -11,7 +11,7 @@ import pytest
 
 from myotwin import physiology
 from myotwin.cli import main
-from myotwin.engine import Block, run_block
+from myotwin.engine import Block, Simulation, run_block
 from myotwin.evidence import registry
 from myotwin.inputs import DEFAULT_REST_SECONDS, Person, Program
 from myotwin.persons import complete_anthropometry, person_arrays
@@ -204,3 +204,17 @@ def test_session_command_rejects_a_program_without_sessions(
 def test_templates_all_have_a_typical_session() -> None:
     c = session_curves(MAN, template("bone_high_intensity"))
     assert c.values["growth_hormone"].max() > c.values["growth_hormone"][0]
+
+
+def test_peaks_are_computed_only_when_a_session_peak_is_wanted() -> None:
+    persons = complete_anthropometry(person_arrays(MAN, 3), registry())
+    plan = schedule(program(), 7)
+    first = int(plan.days[0])
+    today: dict[int, np.ndarray | None] = {}
+    for outs in (("resting_testosterone",), ("resting_testosterone", "session_peak:il6")):
+        sim = Simulation(Block(persons, plan, outs, (0, 7), 0, 0), registry())
+        for day in range(first + 1):
+            sim.advance(day)
+        today[len(outs)] = sim.states["hormones"].peak_today
+    assert today[1] is None
+    assert today[2] is not None and np.isfinite(today[2][hormones.IL6]).any()

@@ -28,15 +28,22 @@ Impulse-response curves, not a mechanistic endocrine model (parameters in the re
   (Hayes & Elliott 2019) nor resting cortisol (McCall 1999: the same fall in the control group).
 - **No hormone-driven growth.** Nothing in the muscle hub reads these curves (West 2009, 2010;
   West & Phillips 2012): this module writes no signal.
+
+Compiled (`myotwin.compiled`): each formula is one scalar kernel; a session day's peaks are one
+loop over persons (the IL-6 peak search was the costliest organ work of a day), and the numpy
+functions (`curves`, `peaks`, `resting`, `amplitudes`) call the same kernels. Peaks are computed
+only when a session-peak outcome is wanted.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from myotwin.dose import DoseDay
+from myotwin.compiled import kernel, pack, per_person, rows
+from myotwin.dose import BoolArray, DoseDay
 from myotwin.inputs import DEFAULT_REST_SECONDS
 from myotwin.physiology.base import (
     Context,
@@ -90,50 +97,229 @@ class State:
     session_minutes: float = 0.0
     peak_today: FloatArray | None = None  # (4, n): today's session peaks (NaN: no session)
     day: int = 0
+    wants_peaks: bool = True  # some session-peak outcome is wanted: compute peaks on session days
+    packed: FloatArray | None = None  # the Params of init, packed for the kernels
+
+
+ROWS = rows(Params)
+DAYS_PER_YEAR = 365.25
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:
-    return State(female=ctx.persons.female, age0=ctx.persons.age_years)
+    female = ctx.persons.female
+    return State(
+        female=female,
+        age0=ctx.persons.age_years,
+        wants_peaks=any(name in _PEAK_OUTCOMES for name in ctx.outcomes),
+        packed=pack(p, female.shape[0]),
+    )
+
+
+# Scalar formulas: the one definition of each, called by the per-person kernels below.
+
+
+@kernel
+def _testosterone_rest(
+    female: bool, age: float, male: float, female_rest: float, decline: float, onset: float
+) -> float:
+    """Resting testosterone: constant in women, falling exponentially past `onset` in men."""
+    if female:
+        return female_rest
+    return male * math.exp(-decline * max(age - onset, 0.0))
+
+
+@kernel
+def _rest_factor(rest_seconds: float, lo: float, hi: float, exponent: float) -> float:
+    """Amplitude factor for the rest between sets, held inside the studied range (1 at 90 s)."""
+    ratio = min(max(rest_seconds, lo), hi) / DEFAULT_REST_SECONDS
+    return ratio ** (-exponent)
+
+
+@kernel
+def _drive(work: float, half_saturation: float, acute_response: float) -> float:
+    """Saturating drive of a session's work."""
+    return work / (work + half_saturation) * acute_response
+
+
+@kernel
+def _relax(k: float, a: float, t: float) -> float:
+    """Response u of du/dt = k (e^(-a t) - u), u(0) = 0: k (e^(-a t) - e^(-k t)) / (k - a)."""
+    x = (k - a) * t
+    ratio = -math.expm1(-x) / x if abs(x) > 1e-12 else 1.0  # (1 - e^-x) / x
+    return k * t * math.exp(-a * t) * ratio
+
+
+@kernel
+def _il6_during(k: float, a: float, norm: float, t: float) -> float:
+    """IL-6 plasma shape `t` minutes into the session (the release rising to 1 at its end)."""
+    return (-math.expm1(-k * t) - _relax(k, a, t)) / norm
+
+
+@kernel
+def _il6_after(at_end: float, k: float, b: float, after: float) -> float:
+    """IL-6 plasma shape `after` minutes past the session's end, from `at_end` there."""
+    return at_end * math.exp(-k * after) + _relax(k, b, after)
+
+
+@kernel
+def _il6_rates(
+    k: float, rise_tau: float, half_life: float, session_min: float
+) -> tuple[float, float, float, float]:
+    """A session's IL-6 constants: the release's rise and fall rates, the rise's normaliser and
+    the plasma shape at the session's end."""
+    a = 1.0 / rise_tau
+    norm = -math.expm1(-a * session_min)
+    return a, math.log(2.0) / half_life, norm, _il6_during(k, a, norm, session_min)
+
+
+@kernel
+def _il6_from(
+    k: float, a: float, b: float, norm: float, at_end: float, t: float, session_min: float
+) -> float:
+    """The IL-6 shape at `t` from the session's constants (`_il6_rates`)."""
+    if t <= session_min:
+        return _il6_during(k, a, norm, t)
+    return _il6_after(at_end, k, b, t - session_min)
+
+
+@kernel
+def _il6_at(k: float, rise_tau: float, half_life: float, t: float, session_min: float) -> float:
+    """Plasma IL-6 excess over rest per unit amplitude: the plasma compartment (clearance k)
+    following the muscle's release, which rises like the other hormones during the session
+    (reaching 1 at its end) and decays with the IL-6 half-life afterwards."""
+    a, b, norm, at_end = _il6_rates(k, rise_tau, half_life, session_min)
+    return _il6_from(k, a, b, norm, at_end, t, session_min)
+
+
+@kernel
+def _il6_extremes(
+    k: float, rise_tau: float, half_life: float, session_min: float, search: FloatArray
+) -> tuple[float, float]:
+    """Lowest and highest IL-6 shape over `search` minutes after the session's end."""
+    a, b, norm, at_end = _il6_rates(k, rise_tau, half_life, session_min)
+    lo, hi = np.inf, -np.inf
+    for j in range(search.shape[0]):
+        shape = _il6_from(k, a, b, norm, at_end, session_min + search[j], session_min)
+        lo, hi = min(lo, shape), max(hi, shape)
+    return lo, hi
+
+
+# Per-person loops.
+
+
+@kernel
+def _levels(
+    packed: FloatArray,
+    female: BoolArray,
+    age0: FloatArray,
+    day: int,
+    work: FloatArray,
+    rest_seconds: float,
+    rest: FloatArray,
+    amp: FloatArray,
+) -> None:
+    """(4, n) resting levels on `day` into `rest`; with `work` (n,), the rise above rest at the
+    end of a session of that work and rest interval into `amp`."""
+    p = packed
+    for i in range(age0.shape[0]):
+        age = age0[i] + day / DAYS_PER_YEAR
+        rest[0, i] = p[ROWS.gh_rest, i]
+        rest[1, i] = _testosterone_rest(
+            female[i],
+            age,
+            p[ROWS.testosterone_rest_male, i],
+            p[ROWS.testosterone_rest_female, i],
+            p[ROWS.testosterone_age_decline, i],
+            p[ROWS.testosterone_decline_onset, i],
+        )
+        rest[2, i] = p[ROWS.cortisol_rest, i]
+        rest[3, i] = p[ROWS.il6_rest, i]
+        if work.shape[0] == 0:
+            continue
+        lo, hi = p[ROWS.rest_effect_min_s, i], p[ROWS.rest_effect_max_s, i]
+        gh_factor = _rest_factor(rest_seconds, lo, hi, p[ROWS.gh_rest_exponent, i])
+        cortisol_factor = _rest_factor(rest_seconds, lo, hi, p[ROWS.cortisol_rest_exponent, i])
+        drive = _drive(work[i], p[ROWS.work_half_saturation, i], p[ROWS.acute_response, i])
+        ratio = p[ROWS.testosterone_female_ratio, i] if female[i] else 1.0
+        amp[0, i] = p[ROWS.gh_amplitude, i] * gh_factor * drive
+        amp[1, i] = p[ROWS.testosterone_amplitude_male, i] * ratio * drive
+        amp[2, i] = p[ROWS.cortisol_amplitude, i] * cortisol_factor * drive
+        amp[3, i] = p[ROWS.il6_amplitude, i] * drive
+
+
+@kernel
+def _peaks(
+    packed: FloatArray,
+    session_min: float,
+    search: FloatArray,
+    done: BoolArray,
+    peak: FloatArray,
+) -> None:
+    """`peak` holds (rest, amp) stacked, (8, n); its first 4 rows become the session peaks:
+    rest + amplitude at the session's end, IL-6 the highest over `search` minutes after it.
+    NaN for persons who did not do the session."""
+    p = packed
+    last_k = last_tau = last_half = np.nan  # IL-6 parameters of the last search
+    lo = hi = np.nan
+    for i in range(peak.shape[1]):
+        if not done[i]:
+            for h in range(4):
+                peak[h, i] = np.nan
+            continue
+        rest, amp = peak[IL6, i], peak[4 + IL6, i]
+        for h in range(4):
+            peak[h, i] = peak[h, i] + peak[4 + h, i]
+        k, tau = p[ROWS.il6_clearance_per_min, i], p[ROWS.rise_tau_min, i]
+        half = p[ROWS.il6_half_life_min, i]
+        if not (k == last_k and tau == last_tau and half == last_half):  # new values: search again
+            lo, hi = _il6_extremes(k, tau, half, session_min, search)
+            last_k, last_tau, last_half = k, tau, half
+        # rest + amp * shape is monotone in the shape (so is IEEE rounding): its grid maximum
+        # is at the shape's highest value (lowest if amp < 0), bit for bit.
+        peak[IL6, i] = rest + amp * (hi if amp >= 0.0 else lo)
+
+
+@kernel
+def _il6_grid(
+    k: FloatArray, tau: FloatArray, half: FloatArray, t: FloatArray, session_min: float
+) -> FloatArray:
+    """`_il6_at` over broadcast (n, m) arrays."""
+    out = np.empty(t.shape)
+    for i in range(t.shape[0]):
+        for j in range(t.shape[1]):
+            out[i, j] = _il6_at(k[i, j], tau[i, j], half[i, j], t[i, j], session_min)
+    return out
+
+
+def _packed(s: State, p: Params) -> FloatArray:
+    return s.packed if s.packed is not None else pack(p, s.age0.shape[0])
+
+
+_NO_WORK = np.zeros(0)
 
 
 def resting(s: State, p: Params) -> FloatArray:
     """(4, n) morning resting concentrations on the state's day."""
-    age = s.age0 + s.day / 365.25
-    years_past = np.maximum(age - p.testosterone_decline_onset, 0.0)
-    testosterone = np.where(
-        s.female,
-        p.testosterone_rest_female,
-        p.testosterone_rest_male * np.exp(-p.testosterone_age_decline * years_past),
-    )
     n = s.age0.shape[0]
-    ones = np.ones(n)
-    return np.stack([ones * p.gh_rest, testosterone, ones * p.cortisol_rest, ones * p.il6_rest])
-
-
-def rest_factors(p: Params, rest_seconds: float) -> tuple[Value, Value]:
-    """Amplitude factors of GH and cortisol for a session's rest between sets (1 at 90 s)."""
-    rest = np.clip(rest_seconds, p.rest_effect_min_s, p.rest_effect_max_s)
-    ratio = rest / DEFAULT_REST_SECONDS
-    return ratio ** (-p.gh_rest_exponent), ratio ** (-p.cortisol_rest_exponent)
+    rest = np.empty((len(HORMONES), n))
+    _levels(pack(p, n), s.female, s.age0, s.day, _NO_WORK, 0.0, rest, rest)
+    return rest
 
 
 def amplitudes(
     s: State, p: Params, work: FloatArray, rest_seconds: float = DEFAULT_REST_SECONDS
 ) -> FloatArray:
     """(4, n) rise above rest at the end of a session of the given work and rest interval."""
-    drive = work / (work + p.work_half_saturation) * p.acute_response
-    testosterone = p.testosterone_amplitude_male * np.where(
-        s.female, p.testosterone_female_ratio, 1.0
-    )
-    gh_factor, cortisol_factor = rest_factors(p, rest_seconds)
-    return np.stack(
-        [
-            p.gh_amplitude * gh_factor * drive,
-            testosterone * drive,
-            p.cortisol_amplitude * cortisol_factor * drive,
-            p.il6_amplitude * drive,
-        ]
-    )
+    return _levels_of(s, pack(p, s.age0.shape[0]), work, rest_seconds)[4:]
+
+
+def _levels_of(s: State, packed: FloatArray, work: FloatArray, rest_seconds: float) -> FloatArray:
+    """(8, n): resting levels (rows 0-3) and amplitudes (rows 4-7)."""
+    n = s.age0.shape[0]
+    out = np.empty((2 * len(HORMONES), n))
+    work = per_person(work, n)
+    _levels(packed, s.female, s.age0, s.day, work, float(rest_seconds), out[:4], out[4:])
+    return out
 
 
 def half_lives(p: Params) -> tuple[Value, Value, Value]:
@@ -141,33 +327,16 @@ def half_lives(p: Params) -> tuple[Value, Value, Value]:
     return p.gh_half_life_min, p.testosterone_half_life_min, p.cortisol_half_life_min
 
 
-def _relax(k: Value, a: Value, t: FloatArray) -> FloatArray:
-    """Response u of du/dt = k (e^(-a t) - u), u(0) = 0: k (e^(-a t) - e^(-k t)) / (k - a)."""
-    x = (k - a) * t
-    safe = np.where(np.abs(x) > 1e-12, x, 1.0)
-    ratio = np.where(np.abs(x) > 1e-12, -np.expm1(-x) / safe, 1.0)  # (1 - e^-x) / x
-    return k * t * np.exp(-a * t) * ratio
-
-
 def _il6_shape(p: Params, t: FloatArray, session_min: float) -> FloatArray:
-    """Plasma IL-6 excess over rest per unit amplitude: the plasma compartment (clearance k)
-    following the muscle's release, which rises like the other hormones during the session
-    (reaching 1 at its end) and decays with the IL-6 half-life afterwards."""
-    k = np.reshape(p.il6_clearance_per_min, (-1, 1))
-    a = 1.0 / np.reshape(p.rise_tau_min, (-1, 1))
-    b = np.log(2.0) / np.reshape(p.il6_half_life_min, (-1, 1))
-    norm = -np.expm1(-a * session_min)
-
-    def during(tt: FloatArray) -> FloatArray:
-        return (-np.expm1(-k * tt) - _relax(k, a, tt)) / norm
-
-    after = np.maximum(t - session_min, 0.0)
-    at_end = during(np.full_like(t, session_min))
-    return np.where(
-        t <= session_min,
-        during(np.minimum(t, session_min)),
-        at_end * np.exp(-k * after) + _relax(k, b, after),
+    """`_il6_at` for every person (rows) at minutes `t` ((1, m) or (n, m))."""
+    k, tau, half = (
+        np.reshape(np.asarray(v, dtype=np.float64), (-1, 1))
+        for v in (p.il6_clearance_per_min, p.rise_tau_min, p.il6_half_life_min)
     )
+    k, tau, half, tt = (
+        np.ascontiguousarray(x) for x in np.broadcast_arrays(k, tau, half, np.asarray(t, float))
+    )
+    return _il6_grid(k, tau, half, tt, float(session_min))
 
 
 def curves(
@@ -179,7 +348,8 @@ def curves(
     rest_seconds: float = DEFAULT_REST_SECONDS,
 ) -> FloatArray:
     """(4, n, t) concentrations at `minutes` after the start of one session."""
-    rest, amp = resting(s, p), amplitudes(s, p, work, rest_seconds)
+    levels = _levels_of(s, pack(p, s.age0.shape[0]), work, rest_seconds)
+    rest, amp = levels[:4], levels[4:]
     t = minutes[None, :]
     rise = (1.0 - np.exp(-t / p.rise_tau_min)) / (1.0 - np.exp(-session_min / p.rise_tau_min))
     out = np.empty((len(HORMONES), rest.shape[1], minutes.shape[0]))
@@ -189,6 +359,19 @@ def curves(
         out[i] = rest[i][:, None] + amp[i][:, None] * shape
     out[3] = rest[3][:, None] + amp[3][:, None] * _il6_shape(p, t, session_min)
     return out
+
+
+def _peaks_of(
+    s: State,
+    packed: FloatArray,
+    work: FloatArray,
+    session_min: float,
+    rest_seconds: float,
+    done: BoolArray,
+) -> FloatArray:
+    levels = _levels_of(s, packed, work, rest_seconds)
+    _peaks(packed, float(session_min), PEAK_SEARCH_MIN, done, levels)
+    return levels[:4]
 
 
 def peaks(
@@ -201,23 +384,22 @@ def peaks(
     shape in `curves` is exactly 1 there and below 1 after, so this is the grid maximum, bit for
     bit. IL-6 keeps searching `PEAK_SEARCH_MIN`.
     """
-    rest, amp = resting(s, p), amplitudes(s, p, work, rest_seconds)
-    peak = rest + amp
-    t = (session_min + PEAK_SEARCH_MIN)[None, :]
-    peak[IL6] = (rest[IL6][:, None] + amp[IL6][:, None] * _il6_shape(p, t, session_min)).max(axis=1)
-    return peak
+    n = s.age0.shape[0]
+    return _peaks_of(s, pack(p, n), work, session_min, rest_seconds, np.ones(n, np.bool_))
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    if dose is None or dose.plan is None or not bool(dose.plan.strength.any()):
+    if not s.wants_peaks or dose is None or dose.plan is None:
+        return evolve(s, day=day + 1, peak_today=None)
+    if not bool(dose.plan.strength.any()):
         return evolve(s, day=day + 1, peak_today=None)
     work = signals.get("session_work")
     if work is None:
         return evolve(s, day=day + 1, peak_today=None)
     today = evolve(s, day=day)
-    peak = peaks(today, p, work, dose.plan.minutes, dose.plan.mean_rest_seconds)
-    peak = np.where(dose.done[None, :], peak, np.nan)
-    return evolve(s, day=day + 1, peak_today=peak, session_minutes=dose.plan.minutes)
+    plan = dose.plan
+    peak = _peaks_of(today, _packed(s, p), work, plan.minutes, plan.mean_rest_seconds, dose.done)
+    return evolve(s, day=day + 1, peak_today=peak, session_minutes=plan.minutes)
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

@@ -391,7 +391,7 @@ def peaks(
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     if not s.wants_peaks or dose is None or dose.plan is None:
         return evolve(s, day=day + 1, peak_today=None)
-    if not bool(dose.plan.strength.any()):
+    if not dose.plan.has_strength:
         return evolve(s, day=day + 1, peak_today=None)
     work = signals.get("session_work")
     if work is None:

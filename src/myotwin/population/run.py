@@ -53,7 +53,8 @@ FIXED_POINT = float(2**20)  # levels are summed as integers in units of 2^-20
 OSTEOPOROSIS_T_SCORE = -2.5
 TYPE2 = DIABETES.index("type2")
 BLOCK_PERSONS = 20_000
-BATCH_BLOCKS = 16  # blocks handed to the executor at a time (bounds the results held)
+BATCH_BLOCKS = 256  # blocks handed to the executor at a time: bounds the results held, and
+# each batch ends with a wait for its slowest block, so batches are large
 
 Progress = Callable[[int], None]
 

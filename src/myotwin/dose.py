@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from myotwin import streams
 from myotwin.catalogue import CATALOGUE, PATTERNS, REGIONS
-from myotwin.inputs import DEFAULT_REST_SECONDS
+from myotwin.inputs import DEFAULT_REST_SECONDS, SET_MINUTES
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -100,6 +100,11 @@ class SessionPlan:
     @cached_property
     def strength(self) -> BoolArray:
         return self.load_kind != LoadKind.NONE
+
+    @cached_property
+    def entry_minutes(self) -> FloatArray:
+        """Minutes of each entry: sets x SET_MINUTES for strength work, else its duration."""
+        return np.where(self.strength, self.sets * SET_MINUTES, self.duration_minutes)
 
     @cached_property
     def has_strength(self) -> bool:

@@ -28,7 +28,6 @@ import numpy as np
 
 from myotwin.compiled import kernel, pack, rows
 from myotwin.dose import BoolArray, DoseDay, SessionPlan
-from myotwin.inputs import SET_MINUTES
 from myotwin.physiology.base import (
     Context,
     FloatArray,
@@ -329,7 +328,7 @@ def rmr(s: State, p: Params) -> FloatArray:
 def session_met_hours(plan: SessionPlan) -> float:
     """MET-hours above rest of one session: each entry's minutes (sets x SET_MINUTES for
     strength work, scaled to the session's length) times its MET minus the resting 1."""
-    minutes = np.where(plan.strength, plan.sets * SET_MINUTES, plan.duration_minutes)
+    minutes = plan.entry_minutes
     total = float(np.sum(minutes))
     if total <= 0.0:
         return 0.0

@@ -28,13 +28,13 @@ the scenarios of `simulate` share them (group 0), trial arms do not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from myotwin import streams
 from myotwin.compiled import kernel, pack, per_person, rows
-from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind
-from myotwin.inputs import SET_MINUTES
+from myotwin.dose import BoolArray, DoseDay, IntArray, SessionPlan
 from myotwin.physiology.base import (
     Context,
     FloatArray,
@@ -307,14 +307,10 @@ def fall_rate(s: State, p: Params) -> FloatArray:
     return _level(s, p, FALL_RATE)
 
 
-def _balance_minutes(dose: DoseDay) -> float:
-    """Balance-weighted minutes of today's session for those who do it."""
-    plan = dose.plan
-    assert plan is not None
-    minutes = np.where(
-        plan.load_kind == LoadKind.NONE, plan.duration_minutes, plan.sets * SET_MINUTES
-    )
-    return float(np.sum(minutes * plan.balance_demand))
+@lru_cache(maxsize=256)  # per plan (hashed by identity: plans are immutable)
+def _balance_minutes(plan: SessionPlan) -> float:
+    """Balance-weighted minutes of a session for those who do it."""
+    return float(np.sum(plan.entry_minutes * plan.balance_demand))
 
 
 @kernel
@@ -401,7 +397,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     hazards = signals.get("fracture_hazards", s.hazards)
     session, done = 0.0, s.no_session  # adding nobody's 0 minutes keeps the stimulus as is
     if dose is not None and dose.plan is not None:
-        session, done = _balance_minutes(dose), dose.done
+        session, done = _balance_minutes(dose.plan), dose.done
     wants = s.wants
     fall_keys = fracture_keys = _NO_KEYS
     spontaneous = s.spontaneous if s.spontaneous is not None else _NO_SPONTANEOUS

@@ -40,3 +40,42 @@ def test_leaving_organs_out_changes_no_number() -> None:
     for name in alone:
         np.testing.assert_array_equal(part.levels[name], full.levels[name])
     np.testing.assert_array_equal(part.events["falls"], full.events["falls"])
+
+
+WARM_CHECK = """
+import numba, sys
+from myotwin import engine, numerics, streams
+from myotwin.inputs import Person
+from myotwin.physiology import ORGANS, glucose_day
+from myotwin.programs import templates
+from myotwin.simulate import simulate
+
+modules = [sys.modules[m.init.__module__] for m in ORGANS.values()]
+modules += [numerics, streams, glucose_day]
+
+def signatures():
+    return {
+        f"{m.__name__}.{k}": len(v.signatures)
+        for m in modules
+        for k, v in vars(m).items()
+        if isinstance(v, numba.core.registry.CPUDispatcher)
+    }
+
+engine.warm_up()
+before = signatures()
+who = Person(age_years=62, sex="female", height_cm=166, weight_kg=71, menopause="post")
+simulate(who, templates()["beginner_full_body"].program, years=0.1, draws=7)
+after = signatures()
+print({k: (before.get(k), v) for k, v in after.items() if before.get(k) != v})
+"""
+
+
+def test_warm_up_loads_every_kernel_a_projection_uses() -> None:
+    # A fresh process: in this one, earlier tests may have loaded the kernels already.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_CHECK], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "{}", done.stdout

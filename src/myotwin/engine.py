@@ -268,9 +268,12 @@ def _collect(results: Iterable[R], done: Done | None) -> list[R]:
 
 
 def warm_up() -> None:
-    """Load the registry and every compiled organ kernel: a few days of one person with a
-    session, every outcome wanted. A process that has done this answers its first real run
-    without start-up cost (numba loads compiled kernels from its disk cache at first call)."""
+    """Load the registry and every compiled organ kernel: a few days of two persons with a
+    session, every outcome wanted (and a 1RM). A process that has done this answers its first
+    real run without start-up cost (numba loads compiled kernels from its disk cache at first
+    call).
+    Two, not one: a one-person parameter matrix is both C- and Fortran-ordered, and numba
+    would load the kernels for C order, which real blocks do not use."""
     from myotwin.inputs import Person
     from myotwin.outcomes import OUTCOMES
     from myotwin.persons import complete_anthropometry, person_arrays
@@ -278,9 +281,11 @@ def warm_up() -> None:
 
     reg = registry()
     person = Person(age_years=60, sex="female", height_cm=165, weight_kg=70)
-    persons = complete_anthropometry(person_arrays(person, 1), reg)
-    plan = schedule(template("machine_circuit_older"), 3)
-    wanted = tuple(o for o in OUTCOMES if modelled(o))
+    persons = complete_anthropometry(person_arrays(person, 2), reg)
+    program = template("machine_circuit_older")
+    plan = schedule(program, 3)
+    one_rm = tuple(f"one_rm:{e.exercise}" for e in program.exercises if e.minutes is None)
+    wanted = tuple(o for o in OUTCOMES if modelled(o)) + one_rm[:1]
     run_block(Block(persons, plan, wanted, (0, 3), 0, 0), reg)
 
 

@@ -20,9 +20,9 @@ from myotwin.evidence import registry
 from myotwin.inputs import Person, Program, TrainingLog
 from myotwin.outcomes import OUTCOMES, lookup
 from myotwin.persons import complete_anthropometry, person_arrays
+from myotwin.physiology.base import DAYS_PER_YEAR
 from myotwin.programs import log_schedule, schedule
 
-DAYS_PER_YEAR = 365.25
 SCENARIOS = ("training", "no_training")
 DEFAULT_OUTCOMES = ("skeletal_muscle_mass", "lean_mass", "myokine_signal")
 # Report points a person asks about: three months, one year, five years, the horizon.

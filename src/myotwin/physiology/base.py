@@ -23,6 +23,8 @@ from myotwin.persons import Persons
 
 FloatArray = NDArray[np.float64]
 Value = float | FloatArray
+
+DAYS_PER_YEAR = 365.25  # the calendar's mean year (a definition, not physiology)
 Signals = dict[str, FloatArray]
 
 P = TypeVar("P")

@@ -28,6 +28,7 @@ from myotwin.dose import DoseDay
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS
 from myotwin.numerics import erf1, softplus1
 from myotwin.physiology.base import (
+    DAYS_PER_YEAR,
     Context,
     FloatArray,
     OrganModel,
@@ -36,7 +37,6 @@ from myotwin.physiology.base import (
     evolve,
 )
 
-DAYS_PER_YEAR = 365.25
 SITES = ("lumbar_spine", "femoral_neck", "total_hip")
 LS, FN, TH = 0, 1, 2
 MIN_BMD = 0.05  # g/cm2: guard against an implausible drawn baseline, below any measured value

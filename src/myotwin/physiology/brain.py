@@ -28,6 +28,7 @@ import numpy as np
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay
 from myotwin.physiology.base import (
+    DAYS_PER_YEAR,
     Context,
     FloatArray,
     OrganModel,
@@ -36,7 +37,6 @@ from myotwin.physiology.base import (
     evolve,
 )
 
-DAYS_PER_YEAR = 365.25
 NORM_AGE = 70.0  # OUTCOMES.md: z-scores are against sex-specific norms at age 70
 ATROPHY_AGE = 73.0  # the age at which the registry's `atrophy_rate_at_73` is given
 LATENTS = ("cognition", "mood", "hippocampus")

@@ -29,6 +29,7 @@ import numpy as np
 from myotwin.compiled import kernel, pack, rows
 from myotwin.dose import BoolArray, DoseDay, SessionPlan
 from myotwin.physiology.base import (
+    DAYS_PER_YEAR,
     Context,
     FloatArray,
     OrganModel,
@@ -37,7 +38,6 @@ from myotwin.physiology.base import (
     evolve,
 )
 
-DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 MINUTES_PER_DAY = 24 * 60
 # TDEE is reported as the mean of about the past week (exponential weighting), as doubly
 # labelled water measures it over one to two weeks: a measurement window, not physiology.

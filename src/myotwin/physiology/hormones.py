@@ -46,6 +46,7 @@ from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay
 from myotwin.inputs import DEFAULT_REST_SECONDS
 from myotwin.physiology.base import (
+    DAYS_PER_YEAR,
     Context,
     FloatArray,
     OrganModel,
@@ -102,7 +103,6 @@ class State:
 
 
 ROWS = rows(Params)
-DAYS_PER_YEAR = 365.25
 
 
 def init(ctx: Context, p: Params, signals: Signals) -> State:

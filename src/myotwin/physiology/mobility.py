@@ -36,6 +36,7 @@ from myotwin import streams
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, SessionPlan
 from myotwin.physiology.base import (
+    DAYS_PER_YEAR,
     Context,
     FloatArray,
     OrganModel,
@@ -45,7 +46,6 @@ from myotwin.physiology.base import (
 )
 from myotwin.streams import uniform1
 
-DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 HIP_FALLS, HIP_OTHER, MAJOR_FALLS, MAJOR_OTHER = range(4)  # rows of the bone hazard signal
 EVENT_OUTCOMES = ("falls", "fallers", "hip_fractures", "major_fractures")
 LEVEL_OUTCOMES = ("gait_speed", "chair_rise_time", "balance")

@@ -27,6 +27,7 @@ from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind, SessionPlan
 from myotwin.outcomes import ONE_RM_PREFIX
 from myotwin.physiology.base import (
+    DAYS_PER_YEAR,
     Context,
     FloatArray,
     OrganModel,
@@ -35,7 +36,6 @@ from myotwin.physiology.base import (
     evolve,
 )
 
-DAYS_PER_YEAR = 365.25  # calendar definition, not physiology
 LOWER, UPPER = 0, 1  # mass compartments; trunk work counts to the upper body
 
 

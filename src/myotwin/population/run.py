@@ -39,6 +39,7 @@ from myotwin.inputs import Program
 from myotwin.outcomes import lookup
 from myotwin.persons import DIABETES, Persons, complete_anthropometry
 from myotwin.physiology import reporting_organ
+from myotwin.physiology.base import DAYS_PER_YEAR
 from myotwin.population.spec import PopulationRunSpec, ProgramShare
 from myotwin.population.structure import load_structure
 from myotwin.programs import schedule
@@ -46,7 +47,6 @@ from myotwin.streams import stream_keys, uniforms
 from myotwin.trial.runner import draw_baseline
 
 SCHEMA = "myotwin.population-result/1"
-DAYS_PER_YEAR = 365.25  # calendar definition
 FIXED_POINT = float(2**20)  # levels are summed as integers in units of 2^-20
 # WHO 1994 operational definition: osteoporosis is a femoral-neck T-score of -2.5 or lower
 # (a definition, not a fitted parameter).

@@ -19,13 +19,13 @@ from myotwin.evidence import Registry, registry
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS, Distribution, EnergyBalance
 from myotwin.outcomes import ONE_RM_PREFIX, lookup
 from myotwin.persons import DIABETES, SITES, Persons, complete_anthropometry
+from myotwin.physiology.base import DAYS_PER_YEAR
 from myotwin.programs import schedule
 from myotwin.streams import normals, stream_keys, uniforms
 from myotwin.trial import stats
 from myotwin.trial.spec import PopulationSpec, TrialSpec
 
 SCHEMA = "myotwin.trial-result/1"
-DAYS_PER_YEAR = 365.25
 REPLICATES_PER_BLOCK = 25
 MAX_REDRAWS = 1000  # truncation limits narrower than this many redraws fall back to clipping
 

@@ -109,7 +109,10 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
     print(f"machine: {describe()}")
-    print(f"full model (all organs), serial, {args.days} days, engine chunks of {CHUNK} persons")
+    print(
+        f"population outcomes (the organs they need), serial, {args.days} days, "
+        f"engine chunks of {CHUNK} persons"
+    )
     run_block(
         Block(
             draw_persons(spec(10), 0, 10),  # type: ignore[arg-type]

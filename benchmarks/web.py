@@ -71,6 +71,7 @@ def main() -> None:
         )
         if app.state.model_pool is not None:  # started and warm, as in a running server
             app.state.model_pool.map(abs, [0] * args.processes)
+            app.state.warm.result()
         client = TestClient(app)
         cold = on_screen(client, args.years)
         warm = on_screen(client, args.years)

@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib import resources
@@ -105,6 +106,16 @@ def _environment(lang: Lang) -> jinja2.Environment:
     return env
 
 
+def _warm_up(pool: ProcessExecutor) -> None:
+    """A one-year, two-draw projection through `pool`, its page rendered in both languages."""
+    from myotwin.programs import template
+
+    person = Person(age_years=60, sex="female", height_cm=165, weight_kg=70)
+    result = project(person, template("beginner_full_body"), years=1, draws=2, executor=pool)
+    for lang in LANGS:
+        result.report_body(lang)
+
+
 def create_app(
     db_url: str | None = None,
     *,
@@ -126,6 +137,11 @@ def create_app(
     jobs = Jobs(workers)
     model_pool = ProcessExecutor(processes, keep=True) if processes > 0 else None
     projections = _Cache(CACHE_SIZE)
+    # A server (with worker processes) renders one small projection in the background at
+    # start: its first real request then pays no one-time imports and first uses here.
+    warming = ThreadPoolExecutor(1, thread_name_prefix="myotwin-warm")
+    warm = warming.submit(_warm_up, model_pool) if model_pool is not None else None
+    warming.shutdown(wait=False)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -144,6 +160,7 @@ def create_app(
     app.state.store = store
     app.state.jobs = jobs
     app.state.model_pool = model_pool
+    app.state.warm = warm  # a Future, None without worker processes
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files("myotwin.web").joinpath("static"))),

@@ -8,6 +8,7 @@ does not change any number.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -242,9 +243,11 @@ class ProcessExecutor:
         if keep:
             # Spawned, not forked: the caller may be a threaded server, and a fork copies
             # locks other threads hold. Each worker imports the model now, not at first use.
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("spawn"), initializer=_long_lived_worker
+            )
             for _ in range(self.workers):
-                self._pool.submit(warm_up)
+                self._pool.submit(int)  # starts a worker (the pool starts them on demand)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T], done: Done | None = None) -> list[R]:
         if self._pool is not None:
@@ -265,6 +268,12 @@ def _collect(results: Iterable[R], done: Done | None) -> list[R]:
         if done is not None:
             done(1)
     return collected
+
+
+def _long_lived_worker() -> None:
+    warm_up()
+    # What is loaded now lives as long as the process: later full collections skip it.
+    gc.freeze()
 
 
 def warm_up() -> None:

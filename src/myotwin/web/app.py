@@ -7,6 +7,7 @@ exists, every page and API call needs a login and sees only that user's data.
 
 import base64
 import binascii
+import gc
 import hashlib
 import json
 import secrets
@@ -54,6 +55,9 @@ from myotwin.web.security import (
 WEB_DRAWS = 50
 CACHE_SIZE = 32  # finished projections kept by their inputs: the same question is answered at once
 LANG_COOKIE = "myotwin_lang"
+# How long the page's poll of a running job is held for news; short enough that a stopping
+# server is not kept waiting long.
+JOB_WAIT_SECONDS = 5.0
 
 MSG_LOGIN_FAILED = N_("Unknown name or wrong password.")
 MSG_USER_EXISTS = N_("That name is taken.")
@@ -114,6 +118,9 @@ def _warm_up(pool: ProcessExecutor) -> None:
     result = project(person, template("beginner_full_body"), years=1, draws=2, executor=pool)
     for lang in LANGS:
         result.report_body(lang)
+    # What is loaded now lives as long as the server: the collector need not walk it again at
+    # every full collection (one took 0.1-0.2 s, several times that on a busy machine).
+    gc.freeze()
 
 
 def create_app(
@@ -280,7 +287,10 @@ def create_app(
         seed: int,
         log_person: str | None,
         save_as: str | None,
+        page_lang: Lang | None = None,
     ) -> Job:
+        """A projection job; with `page_lang` (a page waits for it) the job also renders the
+        report in that language, so the page shows it as soon as the job is done."""
         from myotwin.logs.history import resolver, stored_sets, training_log
         from myotwin.simulate import block_count
 
@@ -324,7 +334,8 @@ def create_app(
                 progress=advance,
                 executor=model_pool,
             )
-            result.report_body("nl")  # rendered here, not in the request that shows it
+            if page_lang is not None:  # the page's report, rendered here, not in its request
+                result.report_body(page_lang)
             projections.put(key, result)
             mine.add_run(
                 "simulate",
@@ -471,6 +482,7 @@ def create_app(
                     0,
                     log_person,
                     parsed.name or None,
+                    lang,
                 )
             except InputError:
                 parsed.errors["use_log"] = trans.gettext(MSG_NO_LOG)
@@ -497,11 +509,13 @@ def create_app(
         return page(request, name, **context)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    def job_page(request: Request, job_id: str) -> HTMLResponse:
+    def job_page(request: Request, job_id: str, seen: int | None = None) -> HTMLResponse:
         owner = owner_of(request)
         job = jobs.get(owner, job_id)
         if job is None:
             return page(request, "missing.html", 404)
+        if seen is not None:  # the page's poll: answered when the job has moved on from `seen`
+            jobs.wait(job, seen, JOB_WAIT_SECONDS)
         return job_view(request, job, fragment=bool(request.headers.get("hx-request")))
 
     def projection_of(request: Request, job_id: str) -> Projection:

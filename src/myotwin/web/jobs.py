@@ -1,7 +1,9 @@
 """Background jobs: projections and trials run in worker threads, the page polls their state.
 
-A request never waits for the model: it starts a job and gets its id back; the page asks for
-the job's state every second (htmx) and shows the result when it is done. Jobs live in memory
+A request never waits for the model: it starts a job and gets its id back. The page then asks
+for the job's state (htmx), and the server holds that request until the job has moved on
+(`Jobs.wait`), so the result is on screen the moment it is done, without a stream of polls
+taking turns with the job for the interpreter. Jobs live in memory
 (they are minutes of work, not records); finished results worth keeping go to the store.
 """
 
@@ -50,6 +52,8 @@ class Jobs:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="myotwin-job")
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._changed = threading.Condition()  # notified on every step and state change
+        self._closing = False
 
     def submit(
         self,
@@ -68,18 +72,24 @@ class Jobs:
                 del self._jobs[old.id]
 
         def advance(k: int) -> None:
-            job.done += k
+            with self._changed:
+                job.done += k
+                self._changed.notify_all()
 
         def run() -> None:
-            job.state = "running"
+            self._update(job, state="running")
             try:
-                job.result = work(advance)
-                job.state = "done"
+                result = work(advance)
             except Exception as exc:  # the page shows it; the worker thread must survive
-                job.error = str(exc) or type(exc).__name__
-                job.meta["traceback"] = traceback.format_exc()
-                job.state = "error"
-            job.finished = time.monotonic()
+                self._update(
+                    job,
+                    error=str(exc) or type(exc).__name__,
+                    meta={**job.meta, "traceback": traceback.format_exc()},
+                    state="error",
+                    finished=time.monotonic(),
+                )
+                return
+            self._update(job, result=result, state="done", finished=time.monotonic())
 
         self._pool.submit(run)
         return job
@@ -97,5 +107,25 @@ class Jobs:
         job = self._jobs.get(job_id)
         return job if job is not None and job.owner == owner else None
 
+    def _update(self, job: Job, **fields: Any) -> None:
+        """Set `fields` in order (a result before the state that announces it) and wake the
+        requests waiting for this job."""
+        with self._changed:
+            for name, value in fields.items():
+                setattr(job, name, value)
+            self._changed.notify_all()
+
+    def wait(self, job: Job, seen_done: int, timeout: float) -> None:
+        """Return once `job` has finished or got past `seen_done` steps, or after `timeout`
+        seconds, whichever comes first."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._closing or job.state in ("done", "error") or job.done != seen_done,
+                timeout,
+            )
+
     def shutdown(self) -> None:
+        with self._changed:  # waiting requests answer now, not at their timeout
+            self._closing = True
+            self._changed.notify_all()
         self._pool.shutdown(wait=False, cancel_futures=True)

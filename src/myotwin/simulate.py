@@ -174,16 +174,17 @@ def summary_table(ds: xr.Dataset) -> dict[str, dict[int, dict[str, Summary]]]:
     for name in ds.data_vars:
         trained = ds[name].sel(scenario="training").values  # (draw, day)
         untrained = ds[name].sel(scenario="no_training").values
+        # Python floats once per column: indexing numpy arrays element by element is slow.
         columns = {
-            "training": summarise_columns(trained),
-            "no_training": summarise_columns(untrained),
-            "difference": summarise_columns(trained - untrained),
+            key: [c.tolist() for c in summarise_columns(values)]
+            for key, values in (
+                ("training", trained),
+                ("no_training", untrained),
+                ("difference", trained - untrained),
+            )
         }
         table[str(name)] = {
-            day: {
-                key: Summary(float(mean[i]), float(lo[i]), float(hi[i]))
-                for key, (mean, lo, hi) in columns.items()
-            }
+            day: {key: Summary(mean[i], lo[i], hi[i]) for key, (mean, lo, hi) in columns.items()}
             for i, day in enumerate(days)
         }
     return table

@@ -9,7 +9,9 @@ starts reporting appears in its system's section and claims without a code chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
+
+import numpy as np
 
 
 def N_(message: str) -> str:
@@ -172,13 +174,17 @@ ONE_RM_LABEL = N_("1RM %(exercise)s")
 # values maps with `scale` only.
 
 
+V = TypeVar("V", float, np.ndarray)
+
+
 @dataclass(frozen=True)
 class DisplayUnit:
     label: str
     scale: float = 1.0
     offset: float = 0.0
 
-    def value(self, x: float) -> float:
+    def value(self, x: V) -> V:
+        """`x` (a number or an array of them) in this unit."""
         return x * self.scale + self.offset
 
     def difference(self, x: float) -> float:

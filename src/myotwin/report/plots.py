@@ -73,7 +73,7 @@ def _panel(
     for scenario in ("no_training", "training"):
         band = o.bands[scenario]
         series[scenario] = tuple(
-            np.array([panel.unit.value(v) for v in values])
+            panel.unit.value(np.asarray(values, dtype=float))
             for values in (band.mean, band.lo95, band.hi95)
         )
     finite = np.concatenate([v[np.isfinite(v)] for s in series.values() for v in s])

@@ -205,7 +205,9 @@ def test_tissue_price_of_muscle_is_elias_and_age_adjusted() -> None:
         persons = complete_anthropometry(person_arrays(person(age_years=age), 1), registry())
         ctx = Context(persons, Schedule.none(), ("rmr",), registry())
         s = energy.init(ctx, p, {"skeletal_muscle_mass": np.array([30.0])})
-        more = dataclasses.replace(s, muscle=s.muscle + 1.0)
+        dynamic = s.dynamic.copy()
+        dynamic[energy.MUSCLE] += 1.0
+        more = dataclasses.replace(s, dynamic=dynamic)
         assert energy.rmr(more, p)[0] - energy.rmr(s, p)[0] == pytest.approx(price)
 
 

@@ -84,48 +84,62 @@ class Params:
     post_session_work_half: Value
 
 
+# Rows of the State's `fixed` matrix: per person, set at enrolment (decays worked out once).
+AGE0, BODY_MASS0, FAT0, MUSCLE0, RMR0, INTAKE0 = range(6)
+ACTIVITY = 6  # Hall's delta: activity expenditure per kg body mass, kcal/kg/day
+CLEARANCE = 7  # k_G: baseline carbohydrate intake / G0^2
+CARBS0 = 8
+DEFICIT = 9
+FIXED_INTAKE = 10  # NaN: intake follows maintenance
+AT_DECAY, ECF_DECAY, ELEVATION_DECAY = range(11, 14)
+FIXED_ROWS = 14
+# Rows of the State's `dynamic` matrix (the State's attributes of the same names read them).
+FAT = 0
+OTHER = 1  # change of other lean tissue since enrolment, kg
+GLYCOGEN = 2
+ECF = 3  # change of extracellular fluid since enrolment, kg
+ADAPTIVE = 4  # adaptive thermogenesis, kcal/day
+ELEVATION = 5  # post-session RMR elevation, kcal/day
+MUSCLE = 6  # skeletal muscle seen at the end of the last day
+INTAKE = 7  # the last day's intake
+EXPENDITURE = 8  # the last day's total expenditure
+TDEE = 9  # expenditure over about the past week
+BODY_MASS = 10  # body mass at the end of the last day
+DYNAMIC_ROWS = 11
+
+
+class _DynamicRow:
+    """A State attribute that reads one row of its dynamic matrix (a view, not a copy)."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+    def __get__(self, state: State, owner: type | None = None) -> FloatArray:
+        return state.dynamic[self.row]
+
+
 @dataclass(frozen=True, eq=False)
 class State:
-    # Per person, fixed at enrolment.
-    age0: FloatArray
-    body_mass0: FloatArray
-    fat0: FloatArray
-    muscle0: FloatArray
     bone_mineral: FloatArray  # DXA bone mineral content: not lean soft tissue
-    rmr0: FloatArray
-    intake0: FloatArray  # baseline (maintenance) intake, kcal/day
-    activity: FloatArray  # Hall's delta: activity expenditure per kg body mass, kcal/kg/day
-    glycogen_clearance: FloatArray  # k_G: baseline carbohydrate intake / G0^2
-    carbohydrate0: FloatArray
-    deficit: FloatArray
-    fixed_intake: FloatArray  # NaN: intake follows maintenance
-    # Dynamic.
-    fat: FloatArray
-    other_lean: FloatArray  # change of other lean tissue since enrolment, kg
-    glycogen: FloatArray
-    ecf: FloatArray  # change of extracellular fluid since enrolment, kg
-    adaptive: FloatArray  # adaptive thermogenesis, kcal/day
-    elevation: FloatArray  # post-session RMR elevation, kcal/day
-    muscle: FloatArray  # skeletal muscle seen at the end of the last day
-    intake: FloatArray  # the last day's intake
-    expenditure: FloatArray  # the last day's total expenditure
-    tdee: FloatArray  # expenditure over about the past week
     packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
-    fixed: FloatArray  # (FIXED_ROWS, n): the per-person values above, and daily decays
-    dynamic: FloatArray  # (DYNAMIC_ROWS, n): the dynamic fields above are views of its rows
+    fixed: FloatArray  # (FIXED_ROWS, n): per person, set at enrolment
+    dynamic: FloatArray  # (DYNAMIC_ROWS, n): what changes day by day
     day: int = 0
+
+    fat = _DynamicRow(FAT)
+    other_lean = _DynamicRow(OTHER)
+    glycogen = _DynamicRow(GLYCOGEN)
+    ecf = _DynamicRow(ECF)
+    adaptive = _DynamicRow(ADAPTIVE)
+    elevation = _DynamicRow(ELEVATION)
+    muscle = _DynamicRow(MUSCLE)
+    intake = _DynamicRow(INTAKE)
+    expenditure = _DynamicRow(EXPENDITURE)
+    tdee = _DynamicRow(TDEE)
 
 
 ROWS = rows(Params)
 
-# Rows of the State's `fixed` matrix (per person, set at enrolment; decays worked out once).
-AGE0, BODY_MASS0, FAT0, MUSCLE0, RMR0, INTAKE0, ACTIVITY, CLEARANCE, CARBS0 = range(9)
-DEFICIT, FIXED_INTAKE, AT_DECAY, ECF_DECAY, ELEVATION_DECAY = range(9, 14)
-FIXED_ROWS = 14
-# Rows of the State's `dynamic` matrix (the fields of the same names are views of them).
-FAT, OTHER, GLYCOGEN, ECF, ADAPTIVE, ELEVATION, MUSCLE, INTAKE, EXPENDITURE, TDEE = range(10)
-BODY_MASS = 10  # body mass at the end of the last day
-DYNAMIC_ROWS = 11
 TDEE_WEIGHT = 1.0 - np.exp(-1.0 / TDEE_WINDOW_DAYS)  # weight of today in the weekly mean
 
 
@@ -169,55 +183,8 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     dynamic[EXPENDITURE] = intake0
     dynamic[TDEE] = intake0
     dynamic[BODY_MASS] = bw
-    return _with_dynamic(
-        State(
-            age0=fixed[AGE0],
-            body_mass0=fixed[BODY_MASS0],
-            fat0=fixed[FAT0],
-            muscle0=fixed[MUSCLE0],
-            bone_mineral=bone_fraction * (bw - fat),
-            rmr0=fixed[RMR0],
-            intake0=fixed[INTAKE0],
-            activity=fixed[ACTIVITY],
-            glycogen_clearance=fixed[CLEARANCE],
-            carbohydrate0=fixed[CARBS0],
-            deficit=fixed[DEFICIT],
-            fixed_intake=fixed[FIXED_INTAKE],
-            fat=dynamic[FAT],
-            other_lean=dynamic[OTHER],
-            glycogen=dynamic[GLYCOGEN],
-            ecf=dynamic[ECF],
-            adaptive=dynamic[ADAPTIVE],
-            elevation=dynamic[ELEVATION],
-            muscle=dynamic[MUSCLE],
-            intake=dynamic[INTAKE],
-            expenditure=dynamic[EXPENDITURE],
-            tdee=dynamic[TDEE],
-            packed=pack(p, n),
-            fixed=fixed,
-            dynamic=dynamic,
-        ),
-        dynamic,
-        0,
-    )
-
-
-def _with_dynamic(s: State, dynamic: FloatArray, day: int) -> State:
-    """`s` with the dynamic matrix `dynamic` (its fields as views of its rows) on `day`."""
-    return evolve(
-        s,
-        fat=dynamic[FAT],
-        other_lean=dynamic[OTHER],
-        glycogen=dynamic[GLYCOGEN],
-        ecf=dynamic[ECF],
-        adaptive=dynamic[ADAPTIVE],
-        elevation=dynamic[ELEVATION],
-        muscle=dynamic[MUSCLE],
-        intake=dynamic[INTAKE],
-        expenditure=dynamic[EXPENDITURE],
-        tdee=dynamic[TDEE],
-        dynamic=dynamic,
-        day=day,
+    return State(
+        bone_mineral=bone_fraction * (bw - fat), packed=pack(p, n), fixed=fixed, dynamic=dynamic
     )
 
 
@@ -300,18 +267,8 @@ def _morning(packed: FloatArray, fixed: FloatArray, dynamic: FloatArray, day: in
     return out
 
 
-def _fields(s: State) -> FloatArray:
-    """The dynamic matrix of `s` rebuilt from its fields (which callers may have replaced)."""
-    dynamic = np.empty_like(s.dynamic)
-    dynamic[FAT], dynamic[OTHER], dynamic[GLYCOGEN] = s.fat, s.other_lean, s.glycogen
-    dynamic[ECF], dynamic[ADAPTIVE], dynamic[ELEVATION] = s.ecf, s.adaptive, s.elevation
-    dynamic[MUSCLE], dynamic[INTAKE], dynamic[EXPENDITURE] = s.muscle, s.intake, s.expenditure
-    dynamic[TDEE], dynamic[BODY_MASS] = s.tdee, s.dynamic[BODY_MASS]
-    return dynamic
-
-
 def body_mass(s: State, p: Params) -> FloatArray:
-    return _morning(s.packed, s.fixed, _fields(s), s.day)[0]
+    return _morning(s.packed, s.fixed, s.dynamic, s.day)[0]
 
 
 def lean_mass(s: State, p: Params) -> FloatArray:
@@ -321,7 +278,7 @@ def lean_mass(s: State, p: Params) -> FloatArray:
 
 def rmr(s: State, p: Params) -> FloatArray:
     """Resting metabolic rate this morning, lingering post-session elevation included."""
-    return _morning(s.packed, s.fixed, _fields(s), s.day)[1]
+    return _morning(s.packed, s.fixed, s.dynamic, s.day)[1]
 
 
 @lru_cache(maxsize=256)  # per plan (hashed by identity: plans are immutable)
@@ -552,7 +509,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         work is not None,
         day,
     )
-    return _with_dynamic(s, dynamic, day + 1)
+    return evolve(s, dynamic=dynamic, day=day + 1)
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

@@ -135,7 +135,7 @@ def test_the_form_runs_a_projection_with_a_dutch_decimal_comma(client: TestClien
     # requests, not one a second.
     fragment, polls = started.text, 0
     while 'data-state="done"' not in fragment:
-        poll = re.search(r'hx-get="([^"]+)" hx-trigger="load"', fragment)
+        poll = re.search(r'hx-get="([^"]+)" hx-trigger="load\b', fragment)
         assert poll is not None and polls < 20, fragment[:300]
         fragment = client.get(poll.group(1), headers={"hx-request": "true"}).text
         polls += 1

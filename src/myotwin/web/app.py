@@ -55,8 +55,8 @@ from myotwin.web.security import (
 WEB_DRAWS = 50
 CACHE_SIZE = 32  # finished projections kept by their inputs: the same question is answered at once
 LANG_COOKIE = "myotwin_lang"
-# How long the page's poll of a running job is held for news; short enough that a stopping
-# server is not kept waiting long.
+# How long the page's poll of a running job is held for news: short enough that a stopping
+# server is not kept waiting long, and under the page's fallback tick (6 s, _job.html).
 JOB_WAIT_SECONDS = 5.0
 
 MSG_LOGIN_FAILED = N_("Unknown name or wrong password.")

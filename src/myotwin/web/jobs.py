@@ -2,9 +2,9 @@
 
 A request never waits for the model: it starts a job and gets its id back. The page then asks
 for the job's state (htmx), and the server holds that request until the job has moved on
-(`Jobs.wait`), so the result is on screen the moment it is done, without a stream of polls
-taking turns with the job for the interpreter. Jobs live in memory
-(they are minutes of work, not records); finished results worth keeping go to the store.
+(`Jobs.wait`): the result is on screen the moment it is done, and no stream of polls takes
+turns with the job for the interpreter. Jobs live in memory (they are minutes of work, not
+records); finished results worth keeping go to the store.
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ class Params:
 
 
 # Rows of the State's `fixed` matrix: per person, set at enrolment (decays worked out once).
-AGE0, BODY_MASS0, FAT0, MUSCLE0, RMR0, INTAKE0 = range(6)
+AGE0, BODY_MASS0, FAT0, MUSCLE0, RMR0 = range(5)
+INTAKE0 = 5  # baseline (maintenance) intake, kcal/day
 ACTIVITY = 6  # Hall's delta: activity expenditure per kg body mass, kcal/kg/day
 CLEARANCE = 7  # k_G: baseline carbohydrate intake / G0^2
 CARBS0 = 8

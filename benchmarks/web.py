@@ -3,9 +3,9 @@
 Usage: python benchmarks/web.py [--draws N] [--years 10] [--repeat 1] [--processes P]
 Measures, in-process through the HTTP layer (FastAPI TestClient): POST the projection form,
 then follow the page's own poll (`hx-get`, which the server holds until the job moves on) up
-to the rendered result (report with plots). Then the same
-request again, which the app answers from its cache of finished projections. The target is
-under 2 s for a 10-year projection with uncertainty bands at the web's default draws.
+to the rendered result (report with plots). Then the same request again, which the app
+answers from its cache of finished projections. The target is under 2 s for a 10-year
+projection with uncertainty bands at the web's default draws.
 """
 
 from __future__ import annotations

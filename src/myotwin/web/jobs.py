@@ -51,8 +51,8 @@ class Jobs:
     def __init__(self, workers: int = 2) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="myotwin-job")
         self._jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
-        self._changed = threading.Condition()  # notified on every step and state change
+        # Guards the job table and every job's fields; notified on each step and state change.
+        self._changed = threading.Condition()
         self._closing = False
 
     def submit(
@@ -65,7 +65,7 @@ class Jobs:
     ) -> Job:
         """Start `work(advance)`; `advance(k)` reports k more of `total` steps done."""
         job = Job(uuid.uuid4().hex, owner, kind, max(total, 1), meta=dict(meta or {}))
-        with self._lock:
+        with self._changed:
             self._jobs[job.id] = job
             finished = [j for j in self._jobs.values() if j.state in ("done", "error")]
             for old in finished[: max(0, len(finished) - MAX_KEPT)]:
@@ -98,7 +98,7 @@ class Jobs:
         """A job that is done already (a cached projection)."""
         job = Job(uuid.uuid4().hex, owner, kind, 1, 1, "done", result, meta=meta)
         job.finished = job.started
-        with self._lock:
+        with self._changed:
             self._jobs[job.id] = job
         return job
 

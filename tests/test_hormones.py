@@ -218,3 +218,19 @@ def test_peaks_are_computed_only_when_a_session_peak_is_wanted() -> None:
         today[len(outs)] = sim.states["hormones"].peak_today
     assert today[1] is None
     assert today[2] is not None and np.isfinite(today[2][hormones.IL6]).any()
+
+
+def test_peaks_are_computed_only_in_the_week_whose_peaks_are_read() -> None:
+    persons = complete_anthropometry(person_arrays(MAN, 3), registry())
+    last = 60
+    plan = schedule(program(), last)
+    outs = ("session_peak:il6",)
+    sim = Simulation(Block(persons, plan, outs, (0, last), 0, 0), registry())
+    assert sim.peaks_from == last - 7
+    computed = {}
+    for day in range(last):
+        sim.advance(day)
+        computed[day] = sim.states["hormones"].peak_today is not None
+    sessions = {int(d) for d in plan.days if d < last}
+    assert {d for d, yes in computed.items() if yes} == {d for d in sessions if d >= last - 7}
+    assert any(d < last - 7 for d in sessions)  # sessions before the window were skipped

@@ -128,9 +128,17 @@ class Simulation:
         self.models = order_organs(needed_organs(list(ORGANS.values()), block.outcomes))
         self.wanted = frozenset(r for m in self.models for r in m.reads)  # read by some organ
         ctx = Context(
-            persons, block.schedule, block.outcomes, reg, block.seed, block.group, self.wanted
+            persons,
+            block.schedule,
+            block.outcomes,
+            reg,
+            block.seed,
+            block.group,
+            self.wanted,
+            peaks_from=max(_last_record_day(block) - PEAK_WINDOW_DAYS, 0),
         )
         draw = Draw(reg, block.seed, block.group, persons, central=block.central, typical=typical)
+        self.peaks_from = ctx.peaks_from
         self.params = {m.name: m.params(draw) for m in self.models}
         self.signals: Signals = {}
         self.states: dict[str, Any] = {}
@@ -152,6 +160,10 @@ class Simulation:
             )
             self.signals.update(m.emit(self.states[m.name], self.params[m.name], self.wanted))
         return dose
+
+
+def _last_record_day(block: Block) -> int:
+    return block.record_days[-1] if block.record_days else 0
 
 
 def _run_chunk(block: Block, reg: Registry) -> BlockResult:
@@ -180,7 +192,7 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
     events = {name: np.zeros(persons.n) for name, _ in event_readers}
 
     record = {day: i for i, day in enumerate(block.record_days)}
-    last = block.record_days[-1] if block.record_days else 0
+    last = _last_record_day(block)
     for day in range(last + 1):
         if day in record:
             for name, organ in readers:
@@ -193,7 +205,7 @@ def _run_chunk(block: Block, reg: Registry) -> BlockResult:
         for name, organ in event_readers:
             assert organ.events is not None
             events[name] += organ.events(name, states[organ.name], params[organ.name])
-        if dose is not None and day >= last - PEAK_WINDOW_DAYS:
+        if dose is not None and day >= sim.peaks_from:
             for name, organ in peak_readers:
                 assert organ.session_peak is not None
                 today = organ.session_peak(name, states[organ.name], params[organ.name])

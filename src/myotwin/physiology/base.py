@@ -102,6 +102,9 @@ class Context:
     seed: int = 0  # with `group`, keys the organ's own random events (Draw has the same pair)
     group: int = 0
     signals: frozenset[str] = frozenset()  # signals some organ reads
+    # The first day whose session peaks are read (the engine averages the last week's): an
+    # organ may skip its peak work before it.
+    peaks_from: int = 0
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ Impulse-response curves, not a mechanistic endocrine model (parameters in the re
 Compiled (`myotwin.compiled`): each formula is one scalar kernel; a session day's peaks are one
 loop over persons (the IL-6 peak search was the costliest organ work of a day), and the numpy
 functions (`curves`, `peaks`, `resting`, `amplitudes`) call the same kernels. Peaks are computed
-only when a session-peak outcome is wanted.
+only when a session-peak outcome is wanted, and only on the days whose peaks are read.
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ class State:
     session_minutes: float = 0.0
     peak_today: FloatArray | None = None  # (4, n): today's session peaks (NaN: no session)
     day: int = 0
-    wants_peaks: bool = True  # some session-peak outcome is wanted: compute peaks on session days
+    # Session days from which peaks are computed (`Context.peaks_from`); None: no session-peak
+    # outcome is wanted.
+    peaks_from: int | None = 0
     packed: FloatArray | None = None  # the Params of init, packed for the kernels
 
 
@@ -110,7 +112,9 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     return State(
         female=female,
         age0=ctx.persons.age_years,
-        wants_peaks=any(name in _PEAK_OUTCOMES for name in ctx.outcomes),
+        peaks_from=(
+            ctx.peaks_from if any(name in _PEAK_OUTCOMES for name in ctx.outcomes) else None
+        ),
         packed=pack(p, female.shape[0]),
     )
 
@@ -389,7 +393,7 @@ def peaks(
 
 
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
-    if not s.wants_peaks or dose is None or dose.plan is None:
+    if s.peaks_from is None or day < s.peaks_from or dose is None or dose.plan is None:
         return evolve(s, day=day + 1, peak_today=None)
     if not dose.plan.has_strength:
         return evolve(s, day=day + 1, peak_today=None)

@@ -154,19 +154,33 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
 
 
 @kernel
-def _adaptation_of(load: float, p: FloatArray, i: int) -> float:
-    """Training adaptation A in [0, 1): smoothed weekly sessions, saturating."""
-    weekly = load * 7.0 * (1.0 - np.exp(-1.0 / p[ROWS.training_tau_days, i]))
+def _load_decay(p: FloatArray, i: int) -> float:
+    """Daily decay of the smoothed training load."""
+    return np.exp(-1.0 / p[ROWS.training_tau_days, i])
+
+
+@kernel
+def _adaptation_of(load: float, decay: float, p: FloatArray, i: int) -> float:
+    """Training adaptation A in [0, 1): smoothed weekly sessions (`decay` from `_load_decay`),
+    saturating."""
+    weekly = load * 7.0 * (1.0 - decay)
     return weekly / (weekly + p[ROWS.sessions_half_per_week, i])
 
 
 @kernel
 def _chronic_of(
-    load: float, muscle: float, muscle0: float, fat: float, fat0: float, p: FloatArray, i: int
+    load: float,
+    decay: float,
+    muscle: float,
+    muscle0: float,
+    fat: float,
+    fat0: float,
+    p: FloatArray,
+    i: int,
 ) -> float:
     """Chronic insulin action: training adaptation, muscle and fat against baseline."""
     return (
-        (1.0 + p[ROWS.training_sensitivity_gain, i] * _adaptation_of(load, p, i))
+        (1.0 + p[ROWS.training_sensitivity_gain, i] * _adaptation_of(load, decay, p, i))
         * (muscle / muscle0) ** p[ROWS.muscle_exponent, i]
         * (fat / fat0) ** (-p[ROWS.fat_exponent, i])
     )
@@ -176,7 +190,7 @@ def _chronic_of(
 def _adaptations(load: FloatArray, p: FloatArray) -> FloatArray:
     out = np.empty(load.shape[0])
     for i in range(load.shape[0]):
-        out[i] = _adaptation_of(load[i], p, i)
+        out[i] = _adaptation_of(load[i], _load_decay(p, i), p, i)
     return out
 
 
@@ -191,7 +205,8 @@ def _chronics(
 ) -> FloatArray:
     out = np.empty(load.shape[0])
     for i in range(load.shape[0]):
-        out[i] = _chronic_of(load[i], muscle[i], muscle0[i], fat[i], fat0[i], p, i)
+        decay = _load_decay(p, i)
+        out[i] = _chronic_of(load[i], decay, muscle[i], muscle0[i], fat[i], fat0[i], p, i)
     return out
 
 
@@ -246,8 +261,17 @@ def _day(
     trains = done.shape[0] > 0
     lifespan = history.shape[0]
     rest = 1.0 - end
+    # The acute rise's decays over the day, the same for everyone.
+    day_decay, rest_decay = np.exp(-1.0 / tau), np.exp(-rest / tau)
     basis = np.empty(gd.FEATURES)
+    # The load's decay depends on parameters only: worked out again only when they change from
+    # one person to the next (population values are the same for all).
+    load_tau = np.nan
+    load_decay = 0.0
     for i in range(gb.shape[0]):
+        if p[ROWS.training_tau_days, i] != load_tau:
+            load_tau = p[ROWS.training_tau_days, i]
+            load_decay = _load_decay(p, i)
         saturation = 0.0
         session_dose = 0.0
         if trains:
@@ -260,16 +284,14 @@ def _day(
                 * saturation
                 * minutes
             )
-        load[i] = load[i] * np.exp(-1.0 / p[ROWS.training_tau_days, i]) + saturation
-        chronic[i] = _chronic_of(load[i], muscle[i], muscle0[i], fat[i], fat0[i], p, i)
+        load[i] = load[i] * load_decay + saturation
+        chronic[i] = _chronic_of(load[i], load_decay, muscle[i], muscle0[i], fat[i], fat0[i], p, i)
 
         # The post-session rise: this morning's carry-over decays over the day; today's
         # session adds its rise at the session's end. Day means of (1 + a) enter the surrogate.
         new = p[ROWS.acute_gain, i] * saturation
-        acute_mean = acute[i] * tau * (1.0 - np.exp(-1.0 / tau)) + new * tau * (
-            1.0 - np.exp(-rest / tau)
-        )
-        acute[i] = acute[i] * np.exp(-1.0 / tau) + new * np.exp(-rest / tau)
+        acute_mean = acute[i] * tau * (1.0 - day_decay) + new * tau * (1.0 - rest_decay)
+        acute[i] = acute[i] * day_decay + new * rest_decay
 
         m_day = chronic[i] * (1.0 + acute_mean)
         mean, _ = gd.surrogate_at(table, status[i], gb[i], m_day, session_dose, basis)

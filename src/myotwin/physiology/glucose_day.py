@@ -138,10 +138,10 @@ def basis_at(u: float, v: float, e: float, out: FloatArray) -> None:
     out[3] = u * u
     out[4] = u * v
     out[5] = v * v
-    out[6] = u**3.0
+    out[6] = u * u * u  # products, not `**`: a power is a library call, slow in daily loops
     out[7] = u * u * v
     out[8] = u * v * v
-    out[9] = v**3.0
+    out[9] = v * v * v
     out[10] = e
     for k in range(5):  # e x the constant-free quadratic terms
         out[11 + k] = e * out[1 + k]

@@ -409,10 +409,16 @@ def _day_kernel(
     n = age0.shape[0]
     refresh = hazards.shape[1] == n
     n_external = external_kg.shape[0]
+    # The stimulus's decay depends on parameters only: worked out again only when they change
+    # from one person to the next (population values are the same for all).
+    tau_stimulus = np.nan
+    decay = 0.0
     for i in range(n):
         if load:
             m = packed[ROWS.stress_exponent, i]
-            decay = np.exp(-1.0 / packed[ROWS.stimulus_tau_days, i])
+            if packed[ROWS.stimulus_tau_days, i] != tau_stimulus:
+                tau_stimulus = packed[ROWS.stimulus_tau_days, i]
+                decay = np.exp(-1.0 / tau_stimulus)
             # Sum over today's repetitions of strain^m at the spine and the hip (body weights).
             spine = 0.0
             hip = 0.0

@@ -11,7 +11,7 @@ import pytest
 
 from myotwin import physiology
 from myotwin.cli import main
-from myotwin.engine import Block, Simulation, run_block
+from myotwin.engine import PEAK_WINDOW_DAYS, Block, Simulation, run_block
 from myotwin.evidence import registry
 from myotwin.inputs import DEFAULT_REST_SECONDS, Person, Program
 from myotwin.persons import complete_anthropometry, person_arrays
@@ -226,11 +226,12 @@ def test_peaks_are_computed_only_in_the_week_whose_peaks_are_read() -> None:
     plan = schedule(program(), last)
     outs = ("session_peak:il6",)
     sim = Simulation(Block(persons, plan, outs, (0, last), 0, 0), registry())
-    assert sim.peaks_from == last - 7
+    assert sim.peaks_from == last - PEAK_WINDOW_DAYS
     computed = {}
     for day in range(last):
         sim.advance(day)
         computed[day] = sim.states["hormones"].peak_today is not None
     sessions = {int(d) for d in plan.days if d < last}
-    assert {d for d, yes in computed.items() if yes} == {d for d in sessions if d >= last - 7}
-    assert any(d < last - 7 for d in sessions)  # sessions before the window were skipped
+    window = {d for d in sessions if d >= last - PEAK_WINDOW_DAYS}
+    assert {d for d, yes in computed.items() if yes} == window
+    assert sessions - window  # sessions before the window were skipped

@@ -44,6 +44,23 @@ def softplus1(x: float) -> float:
 
 
 @kernel
+def decay_per_day(tau_days: float) -> float:
+    """What is left after a day of exponential decay with time constant `tau_days`."""
+    return np.exp(-1.0 / tau_days)
+
+
+@kernel
+def daily_decay(tau_days: float, last_tau: float, last_decay: float) -> tuple[float, float]:
+    """(tau_days, `decay_per_day(tau_days)`), reusing `last_decay` when `tau_days` equals
+    `last_tau`. A loop over persons passes the previous person's pair (NaN at the start), so
+    the exponential is worked out only where the value changes: population values are the same
+    for everyone."""
+    if tau_days == last_tau:
+        return last_tau, last_decay
+    return tau_days, decay_per_day(tau_days)
+
+
+@kernel
 def _erf_array(x: FloatArray, out: FloatArray) -> None:
     for i in range(x.size):
         out.flat[i] = erf1(x.flat[i])

@@ -26,7 +26,7 @@ import numpy as np
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS
-from myotwin.numerics import erf1, softplus1
+from myotwin.numerics import daily_decay, erf1, softplus1
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
     Context,
@@ -409,16 +409,13 @@ def _day_kernel(
     n = age0.shape[0]
     refresh = hazards.shape[1] == n
     n_external = external_kg.shape[0]
-    # The stimulus's decay depends on parameters only: worked out again only when they change
-    # from one person to the next (population values are the same for all).
-    tau_stimulus = np.nan
-    decay = 0.0
+    tau_stimulus, decay = np.nan, 0.0  # the stimulus's daily decay (`daily_decay`)
     for i in range(n):
         if load:
             m = packed[ROWS.stress_exponent, i]
-            if packed[ROWS.stimulus_tau_days, i] != tau_stimulus:
-                tau_stimulus = packed[ROWS.stimulus_tau_days, i]
-                decay = np.exp(-1.0 / tau_stimulus)
+            tau_stimulus, decay = daily_decay(
+                packed[ROWS.stimulus_tau_days, i], tau_stimulus, decay
+            )
             # Sum over today's repetitions of strain^m at the spine and the hip (body weights).
             spine = 0.0
             hip = 0.0

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
+from myotwin.numerics import daily_decay, decay_per_day
 from myotwin.physiology import glucose_day as gd
 from myotwin.physiology import meal_model as mm
 from myotwin.physiology.base import (
@@ -154,15 +155,9 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
 
 
 @kernel
-def _load_decay(p: FloatArray, i: int) -> float:
-    """Daily decay of the smoothed training load."""
-    return np.exp(-1.0 / p[ROWS.training_tau_days, i])
-
-
-@kernel
 def _adaptation_of(load: float, decay: float, p: FloatArray, i: int) -> float:
-    """Training adaptation A in [0, 1): smoothed weekly sessions (`decay` from `_load_decay`),
-    saturating."""
+    """Training adaptation A in [0, 1): smoothed weekly sessions (`decay`: the load's daily
+    decay), saturating."""
     weekly = load * 7.0 * (1.0 - decay)
     return weekly / (weekly + p[ROWS.sessions_half_per_week, i])
 
@@ -190,7 +185,7 @@ def _chronic_of(
 def _adaptations(load: FloatArray, p: FloatArray) -> FloatArray:
     out = np.empty(load.shape[0])
     for i in range(load.shape[0]):
-        out[i] = _adaptation_of(load[i], _load_decay(p, i), p, i)
+        out[i] = _adaptation_of(load[i], decay_per_day(p[ROWS.training_tau_days, i]), p, i)
     return out
 
 
@@ -205,7 +200,7 @@ def _chronics(
 ) -> FloatArray:
     out = np.empty(load.shape[0])
     for i in range(load.shape[0]):
-        decay = _load_decay(p, i)
+        decay = decay_per_day(p[ROWS.training_tau_days, i])
         out[i] = _chronic_of(load[i], decay, muscle[i], muscle0[i], fat[i], fat0[i], p, i)
     return out
 
@@ -262,16 +257,11 @@ def _day(
     lifespan = history.shape[0]
     rest = 1.0 - end
     # The acute rise's decays over the day, the same for everyone.
-    day_decay, rest_decay = np.exp(-1.0 / tau), np.exp(-rest / tau)
+    day_decay, rest_decay = decay_per_day(tau), np.exp(-rest / tau)
     basis = np.empty(gd.FEATURES)
-    # The load's decay depends on parameters only: worked out again only when they change from
-    # one person to the next (population values are the same for all).
-    load_tau = np.nan
-    load_decay = 0.0
+    load_tau, load_decay = np.nan, 0.0  # the load's daily decay (`daily_decay`)
     for i in range(gb.shape[0]):
-        if p[ROWS.training_tau_days, i] != load_tau:
-            load_tau = p[ROWS.training_tau_days, i]
-            load_decay = _load_decay(p, i)
+        load_tau, load_decay = daily_decay(p[ROWS.training_tau_days, i], load_tau, load_decay)
         saturation = 0.0
         session_dose = 0.0
         if trains:

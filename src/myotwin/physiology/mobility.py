@@ -35,6 +35,7 @@ import numpy as np
 from myotwin import streams
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, SessionPlan
+from myotwin.numerics import daily_decay
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
     Context,
@@ -337,12 +338,9 @@ def _day(
     without three arrays a day."""
     n = strength.shape[0]
     new = np.zeros((NOW_ROWS, n))
-    tau = np.nan
-    decay = np.nan
+    tau, decay = np.nan, np.nan  # the stimulus's daily decay (`daily_decay`)
     for i in range(n):
-        if packed[ROWS.balance_stimulus_tau_days, i] != tau:  # equal for everyone, mostly
-            tau = packed[ROWS.balance_stimulus_tau_days, i]
-            decay = np.exp(-1.0 / tau)
+        tau, decay = daily_decay(packed[ROWS.balance_stimulus_tau_days, i], tau, decay)
         stimulus = old[STIMULUS, i] * decay + session * done[i]
         weekly = 7.0 * (1.0 - decay) * stimulus
         target = (

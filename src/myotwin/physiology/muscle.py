@@ -25,6 +25,7 @@ import numpy as np
 from myotwin.catalogue import CATALOGUE, PATTERNS
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind, SessionPlan
+from myotwin.numerics import daily_decay
 from myotwin.outcomes import ONE_RM_PREFIX
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
@@ -452,17 +453,14 @@ def _day(
     total = np.zeros(0)
     if session:
         total = _session(packed, fixed, level, new, entries, done, progression, day, out)
-    # Daily decays depend on parameters only: worked out again only when they change from one
-    # person to the next (population values are the same for all).
+    # Daily decays (`daily_decay`: worked out where the parameter changes between persons).
     stimulus_tau = myokine_tau = np.nan
     decay = myokine_decay = 0.0
     for i in range(n):
-        if packed[ROWS.stimulus_tau_days, i] != stimulus_tau:
-            stimulus_tau = packed[ROWS.stimulus_tau_days, i]
-            decay = np.exp(-1.0 / stimulus_tau)
-        if packed[ROWS.myokine_tau_days, i] != myokine_tau:
-            myokine_tau = packed[ROWS.myokine_tau_days, i]
-            myokine_decay = np.exp(-1.0 / myokine_tau)
+        stimulus_tau, decay = daily_decay(packed[ROWS.stimulus_tau_days, i], stimulus_tau, decay)
+        myokine_tau, myokine_decay = daily_decay(
+            packed[ROWS.myokine_tau_days, i], myokine_tau, myokine_decay
+        )
         myokine = level[MYOKINE, i] * myokine_decay
         if session:
             myokine = myokine + total[i] / packed[ROWS.myokine_reference_sets, i]

@@ -8,8 +8,8 @@ inside a per-person loop take plain numbers, not arrays: an array argument costs
 nanoseconds per call.
 
 Kernels run without fastmath, so they give IEEE results; transcendental functions come from a
-different library than numpy's, so results agree with the numpy formulation to rounding
-(about 1e-15 relative), not always bit for bit. Random numbers are exact all the same: the
+different library than numpy's (or from `numerics`, where a loop should vectorize), so results
+agree with the numpy formulation to rounding (about 1e-15 relative), not always bit for bit. Random numbers are exact all the same: the
 keyed streams are integer arithmetic, and a kernel that draws calls `streams.uniform1`, the
 code the array functions run too.
 """
@@ -21,12 +21,22 @@ from collections import namedtuple
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+import llvmlite.binding as llvm
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# A kernel's loop over persons reads and writes many rows of several matrices; LLVM
+# vectorizes it only after checking at run time that the rows written do not overlap the rows
+# read, and by default it gives up beyond a handful of such checks. They cost a few
+# comparisons per call, not per person, so allow many.
+llvm.set_option("", "-vectorize-memory-check-threshold=4096")
+llvm.set_option("", "-runtime-memory-check-threshold=4096")
+llvm.set_option("", "-memory-check-merge-threshold=4096")
 
 
 def kernel(fn: F) -> F:
@@ -44,11 +54,11 @@ def rows(params_type: type[Any]) -> Any:
 
 def pack(params: Any, n: int) -> FloatArray:
     """Every field of a Params dataclass as one row of a (fields, n) float64 matrix; scalars
-    (population values) are repeated over the n persons. Stored person by person (Fortran
-    order): a loop over persons reads each person's parameters from one place in memory, where
-    rows of a power-of-two length would collide in the cache."""
+    (population values) are repeated over the n persons. Row by row (C order): a vectorized loop
+    over persons loads each parameter of several neighbouring persons at once. (The engine's
+    chunks of persons are not a power of two long, where the rows would collide in the cache.)"""
     fields = dataclasses.fields(params)
-    out = np.empty((len(fields), n), order="F")
+    out = np.empty((len(fields), n))
     for row, f in enumerate(fields):
         out[row] = getattr(params, f.name)
     return out

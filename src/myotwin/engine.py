@@ -91,8 +91,10 @@ def needed_organs(
 
 
 # Persons stepped together: arrays of this size stay in the CPU cache, which is several times
-# faster per person-day than stepping 100,000 persons at once (benchmarks/engine.py).
-CHUNK = 4096
+# faster per person-day than stepping 100,000 persons at once (benchmarks/engine.py). Not a
+# power of two: the rows of a (rows, persons) matrix would then lie a multiple of 4 KiB apart
+# and compete for the same few sets of the CPU's cache.
+CHUNK = 4000
 
 
 def run_block(block: Block, reg: Registry | None = None) -> BlockResult:

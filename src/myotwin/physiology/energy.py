@@ -28,6 +28,7 @@ import numpy as np
 
 from myotwin.compiled import kernel, pack, rows
 from myotwin.dose import BoolArray, DoseDay, SessionPlan
+from myotwin.numerics import tanh1
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
     Context,
@@ -192,9 +193,10 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
 @kernel
 def _muscle_price(packed: FloatArray, age: float, i: int) -> float:
     """Tissue price of skeletal muscle, kcal/kg/day, at `age`."""
-    if age > packed[ROWS.older_age, i]:
-        return packed[ROWS.muscle_kcal_per_kg_older, i]
-    return packed[ROWS.muscle_kcal_per_kg, i]
+    # Both loaded, one chosen: a load under a branch keeps the loop from vectorizing.
+    older = packed[ROWS.muscle_kcal_per_kg_older, i]
+    younger = packed[ROWS.muscle_kcal_per_kg, i]
+    return older if age > packed[ROWS.older_age, i] else younger
 
 
 @kernel
@@ -400,7 +402,7 @@ def _step(
         ecf_end = ecf_target + (ecf0 - ecf_target) * fixed[ECF_DECAY, i]
         clearance = fixed[CLEARANCE, i]
         g_inf = np.sqrt(carbs / clearance)
-        t = np.tanh(clearance / packed[ROWS.glycogen_energy_density, i] * g_inf)
+        t = tanh1(clearance / packed[ROWS.glycogen_energy_density, i] * g_inf)
         gly_end = g_inf * (gly0 + g_inf * t) / (g_inf + gly0 * t)
 
         lean_density = packed[ROWS.lean_energy_density, i]

@@ -1,4 +1,4 @@
-"""The vectorizable exp, expm1 and tanh against numpy's (the C library's) to a few ulp."""
+"""The vectorizable exp, expm1, tanh, log and pow against numpy's (the C library's)."""
 
 from __future__ import annotations
 
@@ -42,16 +42,56 @@ def test_agrees_with_numpy_within_a_few_ulp(
     assert np.array_equal(got[~finite], expected[~finite])
 
 
+@pytest.mark.parametrize("log10_width", [1e-8, 0.5, 300.0])
+def test_log_within_one_ulp(log10_width: float) -> None:
+    x = 10.0 ** np.random.default_rng(3).uniform(-log10_width, log10_width, 100_000)
+    x = np.concatenate([x, np.random.default_rng(4).uniform(0.0, 1e-307, 1_000)])  # subnormals
+    expected = np.log(x)
+    got = _over(numerics.log1, x)
+    nonzero = expected != 0.0
+    ulp = np.abs(got[nonzero] - expected[nonzero]) / np.spacing(np.abs(expected[nonzero]))
+    assert ulp.max() <= 1
+    assert np.array_equal(got[~nonzero], expected[~nonzero])
+
+
+@numba.njit
+def _pow_over(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = numerics.pow1(x[i], y[i])
+    return out
+
+
+def test_pow_error_grows_only_with_the_exponent_times_the_log() -> None:
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(0.0, 3.0, 50_000), [0.0, 0.0, 0.0, 1.0, 2.0, np.inf]])
+    y = np.concatenate([rng.uniform(-4.0, 4.0, 50_000), [2.0, 0.0, -1.0, 7.5, 0.0, 0.5]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.power(x, y)
+        scale = 1.0 + np.nan_to_num(np.abs(y * np.log(x)))  # 0^0: 1
+    got = _pow_over(x, y)
+    finite = np.isfinite(expected) & (expected != 0.0)
+    ulp = np.abs(got[finite] - expected[finite]) / np.spacing(expected[finite])
+    assert (ulp <= 4.0 * scale[finite]).all()
+    assert np.array_equal(got[~finite], expected[~finite])
+
+
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [(numerics.exp1, np.exp), (numerics.expm1_1, np.expm1), (numerics.tanh1, np.tanh)],
+    [
+        (numerics.exp1, np.exp),
+        (numerics.expm1_1, np.expm1),
+        (numerics.tanh1, np.tanh),
+        (numerics.log1, np.log),
+    ],
 )
 def test_edge_cases_match_numpy(
     ours: Callable[[float], float], theirs: Callable[..., np.ndarray]
 ) -> None:
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         expected = theirs(EDGES)
     got = _over(ours, EDGES)
     close = np.isclose(got, expected, rtol=4e-16, atol=0.0, equal_nan=True)
     assert close.all(), EDGES[~close]
-    assert np.array_equal(np.signbit(got), np.signbit(expected))  # -0.0 stays -0.0
+    number = ~np.isnan(expected)
+    assert np.array_equal(np.signbit(got[number]), np.signbit(expected[number]))  # -0.0 stays

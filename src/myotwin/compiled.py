@@ -9,9 +9,9 @@ nanoseconds per call.
 
 Kernels run without fastmath, so they give IEEE results; transcendental functions come from a
 different library than numpy's (or from `numerics`, where a loop should vectorize), so results
-agree with the numpy formulation to rounding (about 1e-15 relative), not always bit for bit. Random numbers are exact all the same: the
-keyed streams are integer arithmetic, and a kernel that draws calls `streams.uniform1`, the
-code the array functions run too.
+agree with the numpy formulation to rounding (about 1e-15 relative), not always bit for bit.
+Random numbers are exact all the same: the keyed streams are integer arithmetic, and a kernel
+that draws calls `streams.uniform1`, the code the array functions run too.
 """
 
 from __future__ import annotations

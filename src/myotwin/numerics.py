@@ -3,11 +3,11 @@
 Each helper is one scalar compiled function (callable from kernels) with an array wrapper for
 numpy code, so both use the same formula.
 
-`exp1`, `expm1_1` and `tanh1` are the C library's functions written out in arithmetic: a call
-into the C library keeps LLVM from vectorizing the loop over persons around it, and these
-compile to a few vector instructions instead. They agree with numpy's to 1 unit in the last
-place (exp), 2 (expm1) and 3 (tanh), edge cases (inf, nan, overflow, subnormal results)
-included (tests/test_numerics.py).
+`exp1`, `expm1_1`, `tanh1`, `log1` and `pow1` are the C library's functions written out in
+arithmetic: a call into the C library keeps LLVM from vectorizing the loop over persons around
+it, and these compile to a few vector instructions instead. They agree with numpy's to 1 unit
+in the last place (exp, log), 2 (expm1) and 3 (tanh), edge cases (inf, nan, overflow,
+subnormal results) included (tests/test_numerics.py); pow1 as its docstring says.
 """
 
 from __future__ import annotations
@@ -54,8 +54,18 @@ def _float_from_bits_typing(typingctx, bits):  # type: ignore[no-untyped-def]
     return signature, codegen
 
 
-# The float64 whose IEEE bit pattern is the int64 argument: a reinterpretation, no call.
+def _bits_of_float_typing(typingctx, x):  # type: ignore[no-untyped-def]
+    signature = types.int64(types.float64)
+
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], context.get_value_type(types.int64))
+
+    return signature, codegen
+
+
+# The float64 whose IEEE bit pattern is the int64 argument, and back: reinterpretations, no call.
 _float_from_bits = cast(Callable[[Any], float], intrinsic(_float_from_bits_typing))
+_bits_of_float = cast(Callable[[float], Any], intrinsic(_bits_of_float_typing))
 
 
 @kernel
@@ -113,6 +123,49 @@ def tanh1(x: float) -> float:
     """tanh of one number, vectorizable: -u / (2 + u) with u = e^(-2|x|) - 1, signed."""
     u = expm1_1(-2.0 * abs(x))
     return np.copysign(-u / (2.0 + u), x)
+
+
+# log: x = 2^e m with sqrt(1/2) <= m < sqrt(2), log(m) = log(1 + f) = 2 atanh(s) with
+# s = f / (2 + f), written as f - f^2/2 + s (f^2/2 + R) (fdlibm's arrangement, which rounds
+# well) and R = sum 2 z^j / (2j + 1), z = s^2 <= 0.0295, from its Taylor series to z^11 (the
+# first term left out is below 1e-18 relative).
+_R1, _R2, _R3, _R4, _R5, _R6, _R7, _R8, _R9, _R10, _R11 = (2.0 / (2 * j + 1) for j in range(1, 12))
+_SQRT2 = math.sqrt(2.0)
+_SMALLEST_NORMAL = 2.2250738585072014e-308
+_SUBNORMAL_SCALE, _SUBNORMAL_BITS = 2.0**54, 54
+_MANTISSA_MASK = (1 << _MANTISSA_BITS) - 1
+_ONE_BITS = _EXPONENT_BIAS << _MANTISSA_BITS  # the bit pattern of 1.0
+
+
+@kernel
+def log1(x: float) -> float:
+    """Natural log of one number, vectorizable; -inf at 0, nan below 0 and at nan."""
+    subnormal = x < _SMALLEST_NORMAL
+    scaled = x * _SUBNORMAL_SCALE if subnormal else x
+    bits = _bits_of_float(scaled)
+    e = ((bits >> _MANTISSA_BITS) & 0x7FF) - _EXPONENT_BIAS - (_SUBNORMAL_BITS if subnormal else 0)
+    m = _float_from_bits((bits & _MANTISSA_MASK) | _ONE_BITS)  # in [1, 2)
+    high = m > _SQRT2
+    m = m * 0.5 if high else m
+    k = float(e + 1) if high else float(e)
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    tail = _R7 + z * (_R8 + z * (_R9 + z * (_R10 + z * _R11)))
+    r = z * (_R1 + z * (_R2 + z * (_R3 + z * (_R4 + z * (_R5 + z * (_R6 + z * tail))))))
+    half_f2 = 0.5 * f * f
+    y = k * _LN2_HI + (f - (half_f2 - (s * (half_f2 + r) + k * _LN2_LO)))
+    y = -np.inf if x == 0.0 else y
+    y = np.nan if x < 0.0 else y
+    return x if x != x or x == np.inf else y
+
+
+@kernel
+def pow1(x: float, y: float) -> float:
+    """x^y for x >= 0 as e^(y log x), vectorizable. Its relative error is a few units in the
+    last place times (1 + |y log x|): fine for ratios near 1 raised to modest exponents, which
+    is what the models raise; 1 at y = 0, as the C library's."""
+    return 1.0 if y == 0.0 else exp1(y * log1(x))
 
 
 @kernel

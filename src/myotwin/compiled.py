@@ -37,6 +37,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 llvm.set_option("", "-vectorize-memory-check-threshold=4096")
 llvm.set_option("", "-runtime-memory-check-threshold=4096")
 llvm.set_option("", "-memory-check-merge-threshold=4096")
+# A loop vectorizes only when every helper it calls is inlined into it, and LLVM's default
+# budget (225) leaves a helper such as `numerics.exp1` out of a large loop body.
+llvm.set_option("", "-inline-threshold=2000")
 
 
 def kernel(fn: F) -> F:

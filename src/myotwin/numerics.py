@@ -193,7 +193,7 @@ def softplus1(x: float) -> float:
 @kernel
 def decay_per_day(tau_days: float) -> float:
     """What is left after a day of exponential decay with time constant `tau_days`."""
-    return np.exp(-1.0 / tau_days)
+    return exp1(-1.0 / tau_days)
 
 
 @kernel

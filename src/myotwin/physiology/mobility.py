@@ -35,7 +35,7 @@ import numpy as np
 from myotwin import streams
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, SessionPlan
-from myotwin.numerics import daily_decay
+from myotwin.numerics import decay_per_day, exp1, log1
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
     Context,
@@ -104,8 +104,8 @@ _NO_SPONTANEOUS = np.empty((2, 0))  # no fractures drawn
 @dataclass(frozen=True, eq=False)
 class State:
     packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
-    # (4, n) per-person constants by person (Fortran order): age at day 0, female (1/0), the
-    # sex x fall history relative risk, the frailty multiplier of the fall rate (mean 1).
+    # (4, n) per-person constants: age at day 0, female (1/0), the sex x fall history relative
+    # risk, the frailty multiplier of the fall rate (mean 1).
     fixed: FloatArray
     strength: FloatArray  # lower-body strength relative to baseline (from the hub)
     # (6, n): smoothed balance-weighted minutes, SD gained from balance work, the events of the
@@ -169,17 +169,15 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     def keys(name: str) -> np.ndarray:
         return streams.stream_keys(ctx.seed, persons.replicate, ctx.group, f"mobility:{name}")
 
-    fixed = np.asfortranarray(
-        np.array(
-            [
-                per_person(persons.age_years, n),
-                per_person(persons.female.astype(np.float64), n),
-                per_person(personal_rr, n),
-                per_person(frailty, n),
-            ]
-        )
+    fixed = np.array(
+        [
+            per_person(persons.age_years, n),
+            per_person(persons.female.astype(np.float64), n),
+            per_person(personal_rr, n),
+            per_person(frailty, n),
+        ]
     )
-    packed = np.asfortranarray(pack(p, n))
+    packed = pack(p, n)
     strength = np.ones(n)
     now = np.zeros((NOW_ROWS, n))
     now[RATIO] = _ratios(packed, fixed, strength, now[GAIN], 0)
@@ -199,7 +197,8 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
 
 @kernel
 def _untrained_gait_speed(packed: FloatArray, i: int, female: float, age: float) -> float:
-    norm = packed[ROWS.gait_speed_female, i] if female != 0.0 else packed[ROWS.gait_speed_male, i]
+    female_norm, male_norm = packed[ROWS.gait_speed_female, i], packed[ROWS.gait_speed_male, i]
+    norm = female_norm if female != 0.0 else male_norm  # both loaded: no load under a branch
     speed: float = norm - packed[ROWS.gait_speed_age_slope, i] * (
         age - packed[ROWS.reference_age, i]
     )
@@ -209,7 +208,8 @@ def _untrained_gait_speed(packed: FloatArray, i: int, female: float, age: float)
 @kernel
 def _strength_terms(packed: FloatArray, i: int, strength: float) -> tuple[float, float]:
     """log(strength) and strength to the gait exponent: what strength does to balance and gait."""
-    return np.log(strength), strength ** packed[ROWS.gait_strength_exponent, i]
+    log_strength = log1(strength)
+    return log_strength, exp1(packed[ROWS.gait_strength_exponent, i] * log_strength)
 
 
 @kernel
@@ -226,19 +226,20 @@ def _rates(
     untrained people of this age and sex (fall history at its prevalence), the rate the bone
     model's fracture incidences come with. Strength enters as its log and as its power for gait
     (`_strength_terms`), worked out once per person and day."""
-    base = packed[ROWS.fall_rate, i] * np.exp(
+    base = packed[ROWS.fall_rate, i] * exp1(
         packed[ROWS.fall_age_coef, i] * (age - packed[ROWS.fall_reference_age, i])
     )
     female = fixed[FEMALE, i]
     balance_gain = packed[ROWS.balance_strength_coef, i] * log_strength + gain
     untrained = _untrained_gait_speed(packed, i, female, age)
     gait_gain = untrained * (strength_gait - 1.0)
-    risk = np.exp(
+    risk = exp1(
         -packed[ROWS.fall_balance_coef, i] * balance_gain
         - packed[ROWS.fall_gait_coef, i] * gait_gain
     )
     rate: float = base * fixed[PERSONAL_RR, i] * fixed[FRAILTY, i] * risk
-    reference: float = base * (packed[ROWS.fall_female_rr, i] if female != 0.0 else 1.0)
+    female_rr = packed[ROWS.fall_female_rr, i]
+    reference: float = base * (female_rr if female != 0.0 else 1.0)
     return rate, reference
 
 
@@ -336,11 +337,11 @@ def _day(
     hazard); the fall-rate ratio after the step. Returns the new `State.now`. Events are drawn
     here, from each person's keyed streams (`uniform1`): the same numbers as `streams.uniforms`
     without three arrays a day."""
+    # One loop per part, each without branches inside: loops like that vectorize.
     n = strength.shape[0]
     new = np.zeros((NOW_ROWS, n))
-    tau, decay = np.nan, np.nan  # the stimulus's daily decay (`daily_decay`)
     for i in range(n):
-        tau, decay = daily_decay(packed[ROWS.balance_stimulus_tau_days, i], tau, decay)
+        decay = decay_per_day(packed[ROWS.balance_stimulus_tau_days, i])
         stimulus = old[STIMULUS, i] * decay + session * done[i]
         weekly = 7.0 * (1.0 - decay) * stimulus
         target = (
@@ -351,32 +352,43 @@ def _day(
         gain = old[GAIN, i]
         new[STIMULUS, i] = stimulus
         new[GAIN, i] = gain + (target - gain) / packed[ROWS.balance_tau_days, i]
-        log_s = gait_s = 0.0
-        if wants & (WANTS_FALLS | WANTS_RATIO):  # today's strength, before and after the step
-            log_s, gait_s = _strength_terms(packed, i, strength[i])
 
-        if wants & WANTS_FALLS:
+    if wants & WANTS_FALLS:  # with yesterday's gain and today's strength
+        reference = np.empty(n)
+        for i in range(n):
             age = fixed[AGE0, i] + day / DAYS_PER_YEAR
-            rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, gain)
+            log_s, gait_s = _strength_terms(packed, i, strength[i])
+            rate, reference[i] = _rates(packed, fixed, i, age, log_s, gait_s, old[GAIN, i])
             u_fall = uniform1(fall_keys[i], ids[i], day)
-            falls = 1.0 if u_fall < 1.0 - np.exp(-rate / DAYS_PER_YEAR) else 0.0
-            new[FALLS, i] = falls
-            if wants & WANTS_FRACTURES:
-                for k in range(2):
-                    after_fall = HIP_FALLS if k == 0 else MAJOR_FALLS
-                    per_fall = hazards[after_fall, i] / reference
-                    per_fall = per_fall if not per_fall > 1.0 else 1.0  # NaN passes
-                    chance = falls * per_fall + (1.0 - falls) * spontaneous[k, i]
-                    u = uniform1(fracture_keys[i], ids[i], 2 * day + k)  # hip even, major odd
-                    new[HIP if k == 0 else MAJOR, i] = 1.0 if u < chance else 0.0
+            new[FALLS, i] = 1.0 if u_fall < 1.0 - exp1(-rate / DAYS_PER_YEAR) else 0.0
+        if wants & WANTS_FRACTURES:
+            for i in range(n):
+                key, falls = fracture_keys[i], new[FALLS, i]
+                u_hip = uniform1(key, ids[i], 2 * day)  # hip even, major odd
+                chance = _fracture_chance(hazards[HIP_FALLS, i], reference[i], falls)
+                new[HIP, i] = 1.0 if u_hip < chance + (1.0 - falls) * spontaneous[0, i] else 0.0
+                u_major = uniform1(key, ids[i], 2 * day + 1)
+                chance = _fracture_chance(hazards[MAJOR_FALLS, i], reference[i], falls)
+                new[MAJOR, i] = 1.0 if u_major < chance + (1.0 - falls) * spontaneous[1, i] else 0.0
 
-        if wants & WANTS_RATIO:  # read by the bone model after the step
+    if wants & WANTS_RATIO:  # read by the bone model after the step
+        for i in range(n):
             age = fixed[AGE0, i] + (day + 1) / DAYS_PER_YEAR
-            rate, reference = _rates(packed, fixed, i, age, log_s, gait_s, new[GAIN, i])
-            new[RATIO, i] = rate / reference
-        else:
-            new[RATIO, i] = np.nan
+            log_s, gait_s = _strength_terms(packed, i, strength[i])
+            rate, reference_rate = _rates(packed, fixed, i, age, log_s, gait_s, new[GAIN, i])
+            new[RATIO, i] = rate / reference_rate
+    else:
+        new[RATIO] = np.nan
     return new
+
+
+@kernel
+def _fracture_chance(hazard_after_falls: float, reference_rate: float, falls: float) -> float:
+    """Today's chance of a fracture through a fall: `falls` (0 or 1) times the chance per fall
+    that turns the reference fall rate into the fracture hazard after falls (at most 1)."""
+    per_fall = hazard_after_falls / reference_rate
+    per_fall = per_fall if not per_fall > 1.0 else 1.0  # NaN passes
+    return falls * per_fall
 
 
 @kernel

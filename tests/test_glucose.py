@@ -247,7 +247,8 @@ def test_more_muscle_means_more_insulin_action() -> None:
         muscle0=np.full(n, 25.0), fat0=np.full(n, 30.0), load=np.zeros(n), acute=np.zeros(n),
         glucose_history=np.zeros((1, n)), history_sum=np.zeros(n), history_weighted=np.zeros(n),
         mean_glucose=np.zeros(n), chronic=np.ones(n), packed=pack(p, n), tau_acute_days=1.0,
-        session_start_min=570.0,
+        session_start_min=570.0, surrogate=gd.person_table(np.full(n, 2)),
+        nobody=np.zeros(n, np.bool_), zeros=np.zeros(n),
     )  # fmt: skip
     muscle = np.array([24.0, 25.0, 27.0])
     fat = np.full(n, 30.0)

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
-from myotwin.numerics import daily_decay, decay_per_day
+from myotwin.numerics import decay_per_day, exp1, pow1
 from myotwin.physiology import glucose_day as gd
 from myotwin.physiology import meal_model as mm
 from myotwin.physiology.base import (
@@ -80,6 +80,7 @@ ROWS = rows(Params)
 @dataclass(frozen=True, eq=False)
 class State:
     status: IntArray  # index into persons.DIABETES
+    surrogate: FloatArray  # each person's column of the glucose surrogate (`person_table`)
     gb: FloatArray  # fasting basal glucose of the person's untrained standard day, mg/dL
     set_sensitivity: FloatArray  # insulin action of the status's set, healthy set = 1
     muscle0: FloatArray
@@ -94,6 +95,8 @@ class State:
     packed: FloatArray  # the parameters, `compiled.pack`ed for the kernel
     tau_acute_days: float
     session_start_min: float  # minutes after 07:00
+    nobody: BoolArray  # all False: `done` on a day without session work
+    zeros: FloatArray  # session work and intensity on such a day
     day: int = 0
 
 
@@ -137,6 +140,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     history = np.broadcast_to(g0, (lifespan, n)).copy()
     return State(
         status=status,
+        surrogate=gd.person_table(status),
         gb=per_person(gb, n),
         set_sensitivity=set_sensitivity,
         muscle0=muscle0,
@@ -151,6 +155,8 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         packed=pack(p, n),
         tau_acute_days=reg.value("glucose_meal.tau_acute_min") / mm.MINUTES_PER_DAY,
         session_start_min=reg.value("glucose_meal.session_minute"),
+        nobody=np.zeros(n, np.bool_),
+        zeros=np.zeros(n),
     )
 
 
@@ -176,8 +182,8 @@ def _chronic_of(
     """Chronic insulin action: training adaptation, muscle and fat against baseline."""
     return (
         (1.0 + p[ROWS.training_sensitivity_gain, i] * _adaptation_of(load, decay, p, i))
-        * (muscle / muscle0) ** p[ROWS.muscle_exponent, i]
-        * (fat / fat0) ** (-p[ROWS.fat_exponent, i])
+        * pow1(muscle / muscle0, p[ROWS.muscle_exponent, i])
+        * pow1(fat / fat0, -p[ROWS.fat_exponent, i])
     )
 
 
@@ -228,7 +234,7 @@ def _chronic(
 @kernel
 def _day(
     p: FloatArray,
-    status: IntArray,
+    surrogate: FloatArray,
     gb: FloatArray,
     muscle0: FloatArray,
     fat0: FloatArray,
@@ -248,32 +254,25 @@ def _day(
     end: float,
     tau: float,
     slot: int,
-    table: FloatArray,
 ) -> None:
     """One day of every person, in place: load, acute, chronic, the day's mean glucose and
-    the HbA1c ring buffer with its running sums. `done`, `work` and `intensity` are read only
-    when `done` is not empty (a training day with session work)."""
-    trains = done.shape[0] > 0
+    the HbA1c ring buffer with its running sums. On a day without session work, `done` is all
+    False and `work` and `intensity` are zeros. No branches in the loop: it vectorizes."""
     lifespan = history.shape[0]
     rest = 1.0 - end
     # The acute rise's decays over the day, the same for everyone.
-    day_decay, rest_decay = decay_per_day(tau), np.exp(-rest / tau)
-    basis = np.empty(gd.FEATURES)
-    load_tau, load_decay = np.nan, 0.0  # the load's daily decay (`daily_decay`)
+    day_decay, rest_decay = decay_per_day(tau), exp1(-rest / tau)
     for i in range(gb.shape[0]):
-        load_tau, load_decay = daily_decay(p[ROWS.training_tau_days, i], load_tau, load_decay)
-        saturation = 0.0
-        session_dose = 0.0
-        if trains:
-            took_part = 1.0 if done[i] else 0.0
-            saturation = took_part * work[i] / (work[i] + p[ROWS.work_half, i])
-            session_dose = (
-                p[ROWS.session_hr_rise_bpm, i]
-                * intensity[i]
-                / p[ROWS.intensity_reference, i]
-                * saturation
-                * minutes
-            )
+        load_decay = decay_per_day(p[ROWS.training_tau_days, i])
+        took_part = 1.0 if done[i] else 0.0
+        saturation = took_part * work[i] / (work[i] + p[ROWS.work_half, i])
+        session_dose = (
+            p[ROWS.session_hr_rise_bpm, i]
+            * intensity[i]
+            / p[ROWS.intensity_reference, i]
+            * saturation
+            * minutes
+        )
         load[i] = load[i] * load_decay + saturation
         chronic[i] = _chronic_of(load[i], load_decay, muscle[i], muscle0[i], fat[i], fat0[i], p, i)
 
@@ -284,7 +283,7 @@ def _day(
         acute[i] = acute[i] * day_decay + new * rest_decay
 
         m_day = chronic[i] * (1.0 + acute_mean)
-        mean, _ = gd.surrogate_at(table, status[i], gb[i], m_day, session_dose, basis)
+        mean, _ = gd.surrogate_at(surrogate, i, gb[i], m_day, session_dose)
         mean_glucose[i] = mean
 
         # HbA1c's triangular weights by running sums, O(1) a day: every glucose ages a day
@@ -295,29 +294,24 @@ def _day(
         history_sum[i] = history_sum[i] + mean - oldest
 
 
-_NO_SESSION = np.zeros(0, np.bool_)
-_NO_VALUES = np.zeros(0)
-
-
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     """One day, updating the state's arrays in place: copying them (the (L, n) buffer above
     all) cost more than the day's work. The state is owned by the simulation that steps it;
     an earlier State object shares these arrays and must not be read after stepping."""
     trains = dose is not None and dose.plan is not None and dose.plan.has_strength
     work = signals.get("session_work") if trains else None
-    done, intensity, minutes, end = _NO_SESSION, _NO_VALUES, 0.0, 1.0
+    done, intensity, minutes, end = s.nobody, s.zeros, 0.0, 1.0
     if trains and work is not None:
         assert dose is not None and dose.plan is not None
-        n = s.gb.shape[0]
         done = dose.done
-        intensity = signals.get("session_intensity", np.zeros(n))
+        intensity = signals.get("session_intensity", s.zeros)
         minutes = float(dose.plan.minutes)
         end = min((s.session_start_min + minutes) / mm.MINUTES_PER_DAY, 1.0)
     else:
-        work = _NO_VALUES
+        work = s.zeros
     _day(
         s.packed,
-        s.status,
+        s.surrogate,
         s.gb,
         s.muscle0,
         s.fat0,
@@ -337,7 +331,6 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         end,
         s.tau_acute_days,
         day % s.glucose_history.shape[0],
-        gd.surrogate_table(),
     )
     return evolve(s, day=day + 1)
 

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from myotwin.compiled import kernel
 from myotwin.evidence import Registry
+from myotwin.numerics import log1
 from myotwin.physiology import meal_model as mm
 from myotwin.physiology.base import FloatArray
 
@@ -129,72 +130,93 @@ def _clip(x: float, lo: float, hi: float) -> float:
 
 
 @kernel
-def basis_at(u: float, v: float, e: float, out: FloatArray) -> None:
-    """The polynomial basis at one point into `out` (FEATURES,): cubic in (u, v), the session
-    dose times a quadratic. The one definition, for the fit and for the daily surrogate."""
-    out[0] = 1.0
-    out[1] = u
-    out[2] = v
-    out[3] = u * u
-    out[4] = u * v
-    out[5] = v * v
-    out[6] = u * u * u  # products, not `**`: a power is a library call, slow in daily loops
-    out[7] = u * u * v
-    out[8] = u * v * v
-    out[9] = v * v * v
-    out[10] = e
-    for k in range(5):  # e x the constant-free quadratic terms
-        out[11 + k] = e * out[1 + k]
-    out[16] = e * e
+def basis_values(u: float, v: float, e: float) -> tuple[float, ...]:
+    """The polynomial basis at one point (FEATURES values): cubic in (u, v), the session dose
+    times a quadratic. The one definition, for the fit and for the daily surrogate; a tuple,
+    so a loop over persons keeps it in registers (and vectorizes)."""
+    uu, uv, vv = u * u, u * v, v * v
+    # Products, not `**`: a power is a library call, slow in daily loops.
+    cubic = (uu * u, uu * v, uv * v, vv * v)
+    return (1.0, u, v, uu, uv, vv, *cubic, e, e * u, e * v, e * uu, e * uv, e * vv, e * e)
 
 
 @kernel
-def basis_for(row: FloatArray, gb: float, m: float, dose: float, out: FloatArray) -> None:
-    """The basis of one person's inputs, scaled by a status's `row` of the table: Gb to [-1, 1]
+def basis_at(u: float, v: float, e: float, out: FloatArray) -> None:
+    """`basis_values` into `out` (FEATURES,)."""
+    values = basis_values(u, v, e)
+    for k in range(FEATURES):
+        out[k] = values[k]
+
+
+@kernel
+def scaled_inputs(
+    coefs: FloatArray, i: int, gb: float, m: float, dose: float
+) -> tuple[float, float, float]:
+    """Person `i`'s inputs scaled by their column of `coefs` (`person_table`): Gb to [-1, 1]
     over its range, log insulin action, the dose as a fraction of the fitted maximum."""
-    lo, hi = row[GB_LO], row[GB_HI]
+    lo, hi = coefs[GB_LO, i], coefs[GB_HI, i]
     u = (_clip(gb, lo, hi) - 0.5 * (lo + hi)) / (0.5 * (hi - lo))
-    v = np.log(_clip(m, row[M_LO], row[M_HI]))
-    e = _clip(dose, 0.0, row[DOSE_MAX]) / row[DOSE_MAX]
-    basis_at(u, v, e, out)
+    v = log1(_clip(m, coefs[M_LO, i], coefs[M_HI, i]))
+    dose_max = coefs[DOSE_MAX, i]
+    e = _clip(dose, 0.0, dose_max) / dose_max
+    return u, v, e
 
 
 @kernel
 def surrogate_at(
-    table: FloatArray, status: int, gb: float, m: float, dose: float, basis: FloatArray
+    coefs: FloatArray, i: int, gb: float, m: float, dose: float
 ) -> tuple[float, float]:
-    """(24-h mean, fasting) glucose in mg/dL of one person; `basis` is (FEATURES,) scratch."""
-    row = table[status]
-    basis_for(row, gb, m, dose, basis)
-    mean = 0.0
-    fasting = 0.0
-    for k in range(FEATURES):
-        mean += row[MEAN + k] * basis[k]
-        fasting += row[FASTING + k] * basis[k]
-    return mean, fasting
+    """(24-h mean, fasting) glucose in mg/dL of person `i` (`coefs`: `person_table`)."""
+    basis = basis_values(*scaled_inputs(coefs, i, gb, m, dose))
+    return _dot(coefs, i, MEAN, basis), _dot(coefs, i, FASTING, basis)
+
+
+@kernel
+def _dot(coefs: FloatArray, i: int, start: int, basis: tuple[float, ...]) -> float:
+    """Person `i`'s coefficients coefs[start:start + FEATURES, i] times `basis`, summed in
+    order. Written out term by term: a tuple indexed in a loop becomes a switch, which stops
+    the loop over persons from vectorizing."""
+    b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16 = basis
+    total = 0.0
+    total += coefs[start, i] * b0
+    total += coefs[start + 1, i] * b1
+    total += coefs[start + 2, i] * b2
+    total += coefs[start + 3, i] * b3
+    total += coefs[start + 4, i] * b4
+    total += coefs[start + 5, i] * b5
+    total += coefs[start + 6, i] * b6
+    total += coefs[start + 7, i] * b7
+    total += coefs[start + 8, i] * b8
+    total += coefs[start + 9, i] * b9
+    total += coefs[start + 10, i] * b10
+    total += coefs[start + 11, i] * b11
+    total += coefs[start + 12, i] * b12
+    total += coefs[start + 13, i] * b13
+    total += coefs[start + 14, i] * b14
+    total += coefs[start + 15, i] * b15
+    total += coefs[start + 16, i] * b16
+    return total
 
 
 @kernel
 def _daily(
-    table: FloatArray, status: IntArray, gb: FloatArray, m: FloatArray, dose: FloatArray
+    coefs: FloatArray, gb: FloatArray, m: FloatArray, dose: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     n = gb.shape[0]
     mean = np.empty(n)
     fasting = np.empty(n)
-    basis = np.empty(FEATURES)
     for i in range(n):
-        mean[i], fasting[i] = surrogate_at(table, status[i], gb[i], m[i], dose[i], basis)
+        mean[i], fasting[i] = surrogate_at(coefs, i, gb[i], m[i], dose[i])
     return mean, fasting
 
 
 @kernel
-def _basis_matrix(row: FloatArray, gb: FloatArray, m: FloatArray, dose: FloatArray) -> FloatArray:
+def _basis_matrix(coefs: FloatArray, gb: FloatArray, m: FloatArray, dose: FloatArray) -> FloatArray:
+    """(FEATURES, n) basis of the inputs scaled by the one column of `coefs`."""
     n = gb.shape[0]
     out = np.empty((FEATURES, n))
-    basis = np.empty(FEATURES)
     for i in range(n):
-        basis_for(row, gb[i], m[i], dose[i], basis)
-        out[:, i] = basis
+        basis_at(*scaled_inputs(coefs, 0, gb[i], m[i], dose[i]), out[:, i])
     return out
 
 
@@ -202,10 +224,8 @@ def _basis_matrix(row: FloatArray, gb: FloatArray, m: FloatArray, dose: FloatArr
 def _features(u: FloatArray, v: FloatArray, e: FloatArray) -> FloatArray:
     n = u.shape[0]
     out = np.empty((FEATURES, n))
-    basis = np.empty(FEATURES)
     for i in range(n):
-        basis_at(u[i], v[i], e[i], basis)
-        out[:, i] = basis
+        basis_at(u[i], v[i], e[i], out[:, i])
     return out
 
 
@@ -240,7 +260,7 @@ def _row(fit: Fit) -> FloatArray:
 def _scaled(fit: Fit, gb: FloatArray, m: FloatArray, dose: FloatArray) -> FloatArray:
     """(FEATURES, n) basis of the inputs scaled by the fit's ranges."""
     gb, m, dose = _per_person(gb, m, dose)
-    return _basis_matrix(_row(fit), gb, m, dose)
+    return _basis_matrix(_row(fit)[:, np.newaxis].copy(), gb, m, dose)
 
 
 def _per_person(*values: FloatArray) -> tuple[FloatArray, ...]:
@@ -275,6 +295,12 @@ def surrogate_table() -> FloatArray:
     return table
 
 
+def person_table(status: IntArray) -> FloatArray:
+    """(TABLE_COLUMNS, n): each person's row of `surrogate_table` (by their status), stored
+    as a column, so that a loop over persons reads it without looking it up per person."""
+    return np.ascontiguousarray(surrogate_table()[status].T)
+
+
 def daily_glucose(
     status: np.ndarray, gb: FloatArray, m: FloatArray, dose: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -282,7 +308,7 @@ def daily_glucose(
     shape = np.broadcast_shapes(np.shape(status), np.shape(gb), np.shape(m), np.shape(dose))
     who = np.ascontiguousarray(np.broadcast_to(status, shape), dtype=np.int64).ravel()
     gb, m, dose = _per_person(np.broadcast_to(gb, shape), m, dose)
-    mean, fasting = _daily(surrogate_table(), who, gb, m, dose)
+    mean, fasting = _daily(person_table(who), gb, m, dose)
     return mean.reshape(shape), fasting.reshape(shape)
 
 

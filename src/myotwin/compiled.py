@@ -48,6 +48,14 @@ def kernel(fn: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(fn))
 
 
+def fused_kernel(fn: F) -> F:
+    """A `kernel` whose multiply-adds may be fused (one rounding instead of two): for the
+    polynomials of `numerics`, which are then both faster and at least as accurate. Nothing
+    else is relaxed; the flags stay with its instructions where it is inlined."""
+    compile_ = numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
+    return cast(F, compile_(fn))
+
+
 def rows(params_type: type[Any]) -> Any:
     """Row numbers of a Params dataclass's fields in its `pack`ed matrix, as a namedtuple
     (a compile-time constant inside kernels)."""

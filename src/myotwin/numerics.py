@@ -21,7 +21,7 @@ from numba.core import types
 from numba.extending import intrinsic
 from numpy.typing import NDArray
 
-from myotwin.compiled import kernel
+from myotwin.compiled import fused_kernel, kernel
 
 FloatArray = NDArray[np.float64]
 
@@ -68,21 +68,26 @@ _float_from_bits = cast(Callable[[Any], float], intrinsic(_float_from_bits_typin
 _bits_of_float = cast(Callable[[float], Any], intrinsic(_bits_of_float_typing))
 
 
-@kernel
+@fused_kernel
 def _reduce(x: float) -> tuple[float, float]:
-    """(k, r) with x = k ln2 + r, |r| <= ln2 / 2; x clamped to where exp is finite and not 0."""
-    clamped = min(max(x, _EXP_LOW), _EXP_HIGH)
+    """(k, r) with x = k ln2 + r, |r| <= ln2 / 2; x clamped above to where exp is finite, and
+    0 below where it is 0 (and for nan): the caller gives those their value. Working them out
+    would go through subnormal numbers, which cost the CPU a hundred cycles each."""
+    clamped = min(x, _EXP_HIGH) if x >= _EXP_LOW else 0.0
     k = np.floor(clamped * _LOG2E + 0.5)
     return k, (clamped - k * _LN2_HI) - k * _LN2_LO
 
 
-@kernel
+@fused_kernel
 def _expm1_reduced(r: float) -> float:
-    """exp(r) - 1 for |r| <= ln2 / 2."""
-    tail = _T9 + r * (_T10 + r * (_T11 + r * (_T12 + r * _T13)))
-    return r + r * r * (
-        _T2 + r * (_T3 + r * (_T4 + r * (_T5 + r * (_T6 + r * (_T7 + r * (_T8 + r * tail))))))
-    )
+    """exp(r) - 1 for |r| <= ln2 / 2. The polynomial by Estrin's scheme (pairs, then pairs of
+    pairs): the same terms as Horner's rule with a third of its chain of dependent steps."""
+    r2 = r * r
+    r4 = r2 * r2
+    low = (_T2 + _T3 * r) + (_T4 + _T5 * r) * r2
+    middle = (_T6 + _T7 * r) + (_T8 + _T9 * r) * r2
+    high = (_T10 + _T11 * r) + (_T12 + _T13 * r) * r2
+    return r + r2 * ((low + middle * r4) + high * (r4 * r4))
 
 
 @kernel
@@ -96,16 +101,17 @@ def _two_to(k: float) -> tuple[float, float]:
     return first, second
 
 
-@kernel
+@fused_kernel
 def exp1(x: float) -> float:
     """e^x of one number, vectorizable (see the module's docstring)."""
     k, r = _reduce(x)
     first, second = _two_to(k)
     y = ((1.0 + _expm1_reduced(r)) * first) * second
+    y = 0.0 if x < _EXP_LOW else y
     return x if x != x else y
 
 
-@kernel
+@fused_kernel
 def expm1_1(x: float) -> float:
     """e^x - 1 of one number, accurate near 0, vectorizable."""
     k, r = _reduce(x)
@@ -115,10 +121,11 @@ def expm1_1(x: float) -> float:
     small_k = scale * p + (scale - 1.0)  # exact at k = 0: no cancellation near x = 0
     large_k = ((1.0 + p) * first) * second - 1.0
     y = small_k if k < 2.0 else large_k
+    y = -1.0 if x < _EXP_LOW else y
     return x if x == 0.0 or x != x else y  # keeps the sign of zero, and nan
 
 
-@kernel
+@fused_kernel
 def tanh1(x: float) -> float:
     """tanh of one number, vectorizable: -u / (2 + u) with u = e^(-2|x|) - 1, signed."""
     u = expm1_1(-2.0 * abs(x))
@@ -137,7 +144,7 @@ _MANTISSA_MASK = (1 << _MANTISSA_BITS) - 1
 _ONE_BITS = _EXPONENT_BIAS << _MANTISSA_BITS  # the bit pattern of 1.0
 
 
-@kernel
+@fused_kernel
 def log1(x: float) -> float:
     """Natural log of one number, vectorizable; -inf at 0, nan below 0 and at nan."""
     subnormal = x < _SMALLEST_NORMAL
@@ -145,14 +152,18 @@ def log1(x: float) -> float:
     bits = _bits_of_float(scaled)
     e = ((bits >> _MANTISSA_BITS) & 0x7FF) - _EXPONENT_BIAS - (_SUBNORMAL_BITS if subnormal else 0)
     m = _float_from_bits((bits & _MANTISSA_MASK) | _ONE_BITS)  # in [1, 2)
-    high = m > _SQRT2
-    m = m * 0.5 if high else m
-    k = float(e + 1) if high else float(e)
+    above_sqrt2 = m > _SQRT2
+    m = m * 0.5 if above_sqrt2 else m
+    k = float(e + 1) if above_sqrt2 else float(e)
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
-    tail = _R7 + z * (_R8 + z * (_R9 + z * (_R10 + z * _R11)))
-    r = z * (_R1 + z * (_R2 + z * (_R3 + z * (_R4 + z * (_R5 + z * (_R6 + z * tail))))))
+    z2 = z * z
+    z4 = z2 * z2
+    low = (_R1 + _R2 * z) + (_R3 + _R4 * z) * z2  # Estrin's scheme, as in `_expm1_reduced`
+    middle = (_R5 + _R6 * z) + (_R7 + _R8 * z) * z2
+    high = (_R9 + _R10 * z) + _R11 * z2
+    r = z * ((low + middle * z4) + high * (z4 * z4))
     half_f2 = 0.5 * f * f
     y = k * _LN2_HI + (f - (half_f2 - (s * (half_f2 + r) + k * _LN2_LO)))
     y = -np.inf if x == 0.0 else y
@@ -160,12 +171,13 @@ def log1(x: float) -> float:
     return x if x != x or x == np.inf else y
 
 
-@kernel
+@fused_kernel
 def pow1(x: float, y: float) -> float:
     """x^y for x >= 0 as e^(y log x), vectorizable. Its relative error is a few units in the
     last place times (1 + |y log x|): fine for ratios near 1 raised to modest exponents, which
     is what the models raise; 1 at y = 0, as the C library's."""
-    return 1.0 if y == 0.0 else exp1(y * log1(x))
+    power = exp1(y * log1(x))  # worked out whatever y: a branch around it stops vectorizing
+    return 1.0 if y == 0.0 else power
 
 
 @kernel

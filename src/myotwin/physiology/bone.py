@@ -26,7 +26,7 @@ import numpy as np
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS
-from myotwin.numerics import daily_decay, erf1, softplus1
+from myotwin.numerics import decay_per_day, erf1, pow1, softplus1
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
     Context,
@@ -374,7 +374,8 @@ def _target(
     """Equilibrium gain of a site for its smoothed stimulus: the daily stress stimulus of the
     weekly sum above the dead zone, saturating (mechanostat)."""
     weekly = 7.0 * (1.0 - decay) * stimulus
-    psi = np.sqrt(np.sqrt(weekly)) if m == 4.0 else weekly ** (1.0 / m)
+    fourth_root = np.sqrt(np.sqrt(weekly))  # both worked out, one chosen: no branch
+    psi = fourth_root if m == 4.0 else pow1(weekly, 1.0 / m)
     above = max(psi - packed[ROWS.dead_zone, i], 0.0)
     saturation = above / (above + packed[ROWS.half_saturation, i])
     return gain_max * saturation * packed[ROWS.loading_response, i]
@@ -404,34 +405,33 @@ def _day_kernel(
     gain approaching its equilibrium; on hazard refresh days (`hazards` has columns), the
     fracture hazards of the new day `day`.
 
-    `entries` (5, E): cycles, body-mass fraction, spine load, hip load, catalogue impact.
+    `entries` (5, E): cycles, body-mass fraction, spine load, hip load, catalogue impact;
+    `external_kg` (E, n): the external load of each entry (zeros without a muscle model).
     """
+    # Loops over persons without branches inside: they vectorize.
     n = age0.shape[0]
-    refresh = hazards.shape[1] == n
-    n_external = external_kg.shape[0]
-    tau_stimulus, decay = np.nan, 0.0  # the stimulus's daily decay (`daily_decay`)
-    for i in range(n):
-        if load:
-            m = packed[ROWS.stress_exponent, i]
-            tau_stimulus, decay = daily_decay(
-                packed[ROWS.stimulus_tau_days, i], tau_stimulus, decay
-            )
-            # Sum over today's repetitions of strain^m at the spine and the hip (body weights).
-            spine = 0.0
-            hip = 0.0
-            d = 1.0 if done[i] else 0.0
-            for e in range(entries.shape[1]):
-                cycles = entries[0, e]
-                if cycles == 0:
-                    continue
-                external = external_kg[e, i] if n_external > e else 0.0
+    if load:
+        # Sum over today's repetitions of strain^m at the spine and the hip (body weights),
+        # entry by entry.
+        spine = np.zeros(n)
+        hip = np.zeros(n)
+        for e in range(entries.shape[1]):
+            cycles = entries[0, e]
+            if cycles == 0:
+                continue
+            for i in range(n):
+                m = packed[ROWS.stress_exponent, i]
+                d = 1.0 if done[i] else 0.0
                 # Assistance (negative external load) can at most cancel the moved body mass.
-                relative = max(entries[1, e] + external / body_mass[i], 0.0)
+                relative = max(entries[1, e] + external_kg[e, i] / body_mass[i], 0.0)
                 impact = entries[4, e] * packed[ROWS.impact_body_weights, i]
-                spine += d * cycles * (entries[2, e] * relative + impact) ** m
-                hip += d * cycles * (entries[3, e] * relative + impact) ** m
-            stim_spine = stimulus[0, i] * decay + spine
-            stim_hip = stimulus[1, i] * decay + hip
+                spine[i] += d * cycles * pow1(entries[2, e] * relative + impact, m)
+                hip[i] += d * cycles * pow1(entries[3, e] * relative + impact, m)
+        for i in range(n):
+            m = packed[ROWS.stress_exponent, i]
+            decay = decay_per_day(packed[ROWS.stimulus_tau_days, i])
+            stim_spine = stimulus[0, i] * decay + spine[i]
+            stim_hip = stimulus[1, i] * decay + hip[i]
             new_stimulus[0, i] = stim_spine
             new_stimulus[1, i] = stim_hip
             tau = packed[ROWS.remodelling_tau_days, i]
@@ -440,11 +440,13 @@ def _day_kernel(
             target = _target(packed, i, stim_hip, decay, m, packed[ROWS.gain_max_hip, i])
             new_gain[FN, i] = gain[FN, i] + (target - gain[FN, i]) / tau
             new_gain[TH, i] = gain[TH, i] + (target - gain[TH, i]) / tau
-        if refresh:
-            g = new_gain[FN, i] if load else gain[FN, i]
+    if hazards.shape[1] == n:
+        today = new_gain if load else gain
+        for i in range(n):
             _person_hazards(
-                packed, i, female[i], age0[i], ysm0[i], bmd0[FN, i], g, prior[i], day, hazards
-            )
+                packed, i, female[i], age0[i], ysm0[i], bmd0[FN, i], today[FN, i], prior[i], day,
+                hazards,
+            )  # fmt: skip
 
 
 _NO_ENTRIES = np.zeros((5, 0))
@@ -489,6 +491,8 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         done = np.ascontiguousarray(dose.done, dtype=np.bool_)
         external = signals.get("session_external_kg", _NO_EXTERNAL)
         external = np.ascontiguousarray(external, dtype=np.float64)
+        if external.shape[0] < entries.shape[1]:  # no muscle model: no external loads
+            external = np.zeros((entries.shape[1], n))
     else:
         entries, done, external = _NO_ENTRIES, _NO_DONE, _NO_EXTERNAL
     _day_kernel(

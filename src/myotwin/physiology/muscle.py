@@ -25,7 +25,7 @@ import numpy as np
 from myotwin.catalogue import CATALOGUE, PATTERNS
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind, SessionPlan
-from myotwin.numerics import daily_decay
+from myotwin.numerics import decay_per_day, exp1
 from myotwin.outcomes import ONE_RM_PREFIX
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
@@ -116,8 +116,8 @@ _NO_DONE = np.zeros(0, dtype=np.bool_)
 
 @dataclass(frozen=True, eq=False)
 class State:
-    # The kernels read a person's column of these matrices at once, so they are stored by person
-    # (Fortran order): a row-major (rows, n) matrix would make each person's values far apart.
+    # Row by row (C order), as `compiled.pack`: the daily loops run over persons, one row at a
+    # time, and vectorize.
     packed: FloatArray  # the Params of init, packed for kernels (`compiled.pack`)
     fixed: FloatArray  # (rows, n) per-person constants; rows named above (AGE0, ...)
     level: FloatArray  # (rows, n) levels and smoothed stimuli; rows named above (GAIN, ...)
@@ -196,7 +196,7 @@ def _ageing(packed: FloatArray, fixed: FloatArray, day: int, rate: float, i: int
     """exp(-rate x integral of the age ramp since enrolment) on `day` (closed form)."""
     age0 = fixed[AGE0, i]
     age = age0 + day / DAYS_PER_YEAR
-    return np.exp(-rate * (_cumulative_ramp(age, packed, i) - _cumulative_ramp(age0, packed, i)))
+    return exp1(-rate * (_cumulative_ramp(age, packed, i) - _cumulative_ramp(age0, packed, i)))
 
 
 @kernel
@@ -290,7 +290,15 @@ def _emit_all(
 ) -> None:
     """Skeletal muscle mass and lower-body strength (see `lower_body_strength`) on `day` of the
     state `level`, into `emitted`."""
-    for i in range(level.shape[1]):
+    n = level.shape[1]
+    # The mean neural gain of the lower-body patterns (1 without any), pattern by pattern:
+    # loops over persons without branches inside vectorize.
+    neural = np.zeros(n) if lower_rows.shape[0] > 0 else np.ones(n)
+    for r in lower_rows:
+        for i in range(n):
+            neural[i] += (1.0 + level[NEURAL + r, i]) / (1.0 + fixed[FIXED_NEURAL0 + r, i])
+    count = max(lower_rows.shape[0], 1)
+    for i in range(n):
         sm_base = fixed[SM_BASE0, i] * _ageing(packed, fixed, day, fixed[LOSS_RATE, i], i)
         lower = packed[ROWS.lower_body_fraction, i]
         upper = 1.0 - lower
@@ -300,15 +308,7 @@ def _emit_all(
             lower * (1.0 + gain_lower) + upper * (1.0 + gain_upper)
         )
         mass = (1.0 + gain_lower) / (1.0 + fixed[GAIN0 + LOWER, i])
-        neural = 1.0
-        if lower_rows.shape[0] > 0:
-            total = 0.0
-            for k in range(lower_rows.shape[0]):
-                r = lower_rows[k]
-                relative = (1.0 + level[NEURAL + r, i]) / (1.0 + fixed[FIXED_NEURAL0 + r, i])
-                total = relative if k == 0 else total + relative
-            neural = total / lower_rows.shape[0]
-        emitted[LOWER_STRENGTH, i] = mass * neural
+        emitted[LOWER_STRENGTH, i] = mass * (neural[i] / count)
 
 
 @kernel
@@ -445,61 +445,51 @@ def _day(
         _emit_all(packed, fixed, level, emitted, lower_rows, day + 1)
         return
     # Today's impulses first (from zero), then the decayed stimuli on top.
-    for i in range(n):
-        new[STIM + LOWER, i] = 0.0
-        new[STIM + UPPER, i] = 0.0
-        for r in range(patterns):
-            new[NEURAL + patterns + r, i] = 0.0
-    total = np.zeros(0)
+    new[STIM + LOWER] = 0.0
+    new[STIM + UPPER] = 0.0
+    new[NEURAL + patterns : NEURAL + 2 * patterns] = 0.0
+    total = np.zeros(n)
     if session:
         total = _session(packed, fixed, level, new, entries, done, progression, day, out)
-    # Daily decays (`daily_decay`: worked out where the parameter changes between persons).
-    stimulus_tau = myokine_tau = np.nan
-    decay = myokine_decay = 0.0
+    # One loop over persons per part, without branches inside: such loops vectorize.
+    decay = np.empty(n)
+    weekly = np.empty(n)  # smoothed impulse -> weekly sets at steady state
     for i in range(n):
-        stimulus_tau, decay = daily_decay(packed[ROWS.stimulus_tau_days, i], stimulus_tau, decay)
-        myokine_tau, myokine_decay = daily_decay(
-            packed[ROWS.myokine_tau_days, i], myokine_tau, myokine_decay
+        decay[i] = decay_per_day(packed[ROWS.stimulus_tau_days, i])
+        weekly[i] = 7.0 * (1.0 - decay[i])
+        myokine_decay = decay_per_day(packed[ROWS.myokine_tau_days, i])
+        new[MYOKINE, i] = (
+            level[MYOKINE, i] * myokine_decay + total[i] / packed[ROWS.myokine_reference_sets, i]
         )
-        myokine = level[MYOKINE, i] * myokine_decay
-        if session:
-            myokine = myokine + total[i] / packed[ROWS.myokine_reference_sets, i]
-        new[MYOKINE, i] = myokine
-        weekly = 7.0 * (1.0 - decay)  # smoothed impulse -> weekly sets at steady state
-
         age = fixed[AGE0, i] + day / DAYS_PER_YEAR
-        anabolic = np.exp(
+        anabolic = exp1(
             packed[ROWS.hypertrophy_age_coef, i]
             * (
                 max(age, packed[ROWS.hypertrophy_age_floor, i])
                 - packed[ROWS.hypertrophy_reference_age, i]
             )
         )
+        growth = packed[ROWS.hypertrophy_rate, i] * anabolic * packed[ROWS.hypertrophy_response, i]
         ceiling = packed[ROWS.hypertrophy_ceiling, i]
         tau = packed[ROWS.detraining_tau_mass_days, i]
         half = packed[ROWS.hypertrophy_half_sets, i]
         for c in (LOWER, UPPER):
-            stim = level[STIM + c, i] * decay + new[STIM + c, i]
+            stim = level[STIM + c, i] * decay[i] + new[STIM + c, i]
             new[STIM + c, i] = stim
-            sat = stim * weekly / (stim * weekly + half)
-            grow = (
-                packed[ROWS.hypertrophy_rate, i]
-                * anabolic
-                * packed[ROWS.hypertrophy_response, i]
-                * sat
-            )
+            grow = growth * (stim * weekly[i] / (stim * weekly[i] + half))
             g = level[GAIN + c, i]
             new[GAIN + c, i] = g + grow * (ceiling - g) - g / tau
-        half = packed[ROWS.neural_half_sets, i]
-        tau = packed[ROWS.detraining_tau_neural_days, i]
-        for r in range(patterns):
-            stim = level[NEURAL + patterns + r, i] * decay + new[NEURAL + patterns + r, i]
+    for r in range(patterns):
+        for i in range(n):
+            stim = level[NEURAL + patterns + r, i] * decay[i] + new[NEURAL + patterns + r, i]
             new[NEURAL + patterns + r, i] = stim
-            sat = stim * weekly / (stim * weekly + half)
+            sat = stim * weekly[i] / (stim * weekly[i] + packed[ROWS.neural_half_sets, i])
             learn = packed[ROWS.neural_rate, i] * packed[ROWS.neural_response, i] * sat
             g = level[NEURAL + r, i]
             top = fixed[FIXED_NEURAL0 + patterns + r, i]
-            new[NEURAL + r, i] = g + learn * (top - g) - g / tau
+            new[NEURAL + r, i] = (
+                g + learn * (top - g) - g / packed[ROWS.detraining_tau_neural_days, i]
+            )
     _emit_all(packed, fixed, new, emitted, lower_rows, day + 1)
 
 
@@ -536,7 +526,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     age = per_person(persons.age_years, n)
     strength0 = persons.weight_kg * _baseline_age_factor(packed, age, rate) * p.strength_scale
 
-    fixed = np.empty((FIXED_NEURAL0 + 2 * len(active), n), order="F")
+    fixed = np.empty((FIXED_NEURAL0 + 2 * len(active), n))
     fixed[AGE0] = age
     fixed[BODY_MASS0] = persons.weight_kg
     fixed[SM_BASE0] = sm_base0
@@ -547,7 +537,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
     fixed[GAIN0 + UPPER] = g0
     fixed[FIXED_NEURAL0 : FIXED_NEURAL0 + len(active)] = neural0
     fixed[FIXED_NEURAL0 + len(active) :] = ceiling
-    level = np.zeros((NEURAL + 2 * len(active), n), order="F")
+    level = np.zeros((NEURAL + 2 * len(active), n))
     level[GAIN + LOWER] = g0
     level[GAIN + UPPER] = g0
     level[NEURAL : NEURAL + len(active)] = neural0

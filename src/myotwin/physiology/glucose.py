@@ -342,7 +342,7 @@ def morning_sensitivity(s: State) -> FloatArray:
 
 def fasting_glucose(s: State) -> FloatArray:
     m = morning_sensitivity(s)
-    return gd.daily_glucose(s.status, s.gb, m, np.zeros_like(m))[1]
+    return gd.surrogate_glucose(s.surrogate, s.gb, m, np.zeros_like(m))[1]
 
 
 def hba1c(s: State, p: Params) -> FloatArray:

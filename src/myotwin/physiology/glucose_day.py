@@ -301,6 +301,13 @@ def person_table(status: IntArray) -> FloatArray:
     return np.ascontiguousarray(surrogate_table()[status].T)
 
 
+def surrogate_glucose(
+    coefs: FloatArray, gb: FloatArray, m: FloatArray, dose: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """`daily_glucose` of persons whose `person_table` is `coefs`, with (n,) inputs."""
+    return _daily(coefs, *_per_person(gb, m, dose))
+
+
 def daily_glucose(
     status: np.ndarray, gb: FloatArray, m: FloatArray, dose: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -316,16 +323,19 @@ def basal_glucose_for(status: np.ndarray, mean_glucose: FloatArray) -> FloatArra
     """Gb at which the surrogate's untrained day (m = 1, no session) has this mean glucose:
     bisection on the fitted range (the mean rises with Gb)."""
     fits = surrogates()
-    status = np.asarray(status, dtype=np.int64)
-    lo = np.array([fits[s].gb_range[0] for s in STATUSES])[status]
-    hi = np.array([fits[s].gb_range[1] for s in STATUSES])[status]
-    one, zero = np.ones(status.shape), np.zeros(status.shape)
+    shape = np.broadcast_shapes(np.shape(status), np.shape(mean_glucose))
+    who = np.ascontiguousarray(np.broadcast_to(status, shape), dtype=np.int64).ravel()
+    target = np.broadcast_to(mean_glucose, shape).ravel()
+    lo = np.array([fits[s].gb_range[0] for s in STATUSES])[who]
+    hi = np.array([fits[s].gb_range[1] for s in STATUSES])[who]
+    coefs = person_table(who)
+    one, zero = np.ones(who.shape), np.zeros(who.shape)
     for _ in range(40):
         mid = 0.5 * (lo + hi)
-        below = daily_glucose(status, mid, one, zero)[0] < mean_glucose
+        below = _daily(coefs, mid, one, zero)[0] < target
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
-    return 0.5 * (lo + hi)
+    return (0.5 * (lo + hi)).reshape(shape)
 
 
 # ---------------------------------------------------------------- fitting (scripts/fit_glucose.py)

@@ -95,3 +95,17 @@ def test_edge_cases_match_numpy(
     assert close.all(), EDGES[~close]
     number = ~np.isnan(expected)
     assert np.array_equal(np.signbit(got[number]), np.signbit(expected[number]))  # -0.0 stays
+
+
+def test_log1p_and_softplus_agree_with_numpy() -> None:
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.uniform(-1e-9, 1e-9, 20_000), rng.uniform(-0.9, 30.0, 80_000)])
+    expected = np.log1p(x)
+    got = _over(numerics.log1p1, x)
+    nonzero = expected != 0.0
+    ulp = np.abs(got[nonzero] - expected[nonzero]) / np.spacing(np.abs(expected[nonzero]))
+    assert ulp.max() <= 4
+    z = np.concatenate([rng.uniform(-40.0, 40.0, 50_000), [0.0, -800.0, 800.0, np.nan]])
+    with np.errstate(invalid="ignore"):  # numpy warns at nan
+        expected = np.logaddexp(0.0, z)
+    np.testing.assert_allclose(_over(numerics.softplus1, z), expected, rtol=1e-15)

@@ -28,7 +28,6 @@ FloatArray = NDArray[np.float64]
 # Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, plenty for integrals of loss rates.
 _P = 0.3275911
 _A0, _A1, _A2, _A3, _A4 = 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429
-_LOG2 = math.log(2.0)
 
 
 # exp by Cody and Waite's argument reduction: x = k ln2 + r with |r| <= ln2 / 2, ln2 split so
@@ -187,19 +186,23 @@ def erf1(x: float) -> float:
     ax = abs(x)
     t = 1.0 / (1.0 + _P * ax)
     poly = t * (_A0 + t * (_A1 + t * (_A2 + t * (_A3 + t * _A4))))
-    return sign * (1.0 - poly * np.exp(-ax * ax))
+    return sign * (1.0 - poly * exp1(-ax * ax))
+
+
+@kernel
+def log1p1(x: float) -> float:
+    """log(1 + x) of one number, accurate near 0, vectorizable: log(w) x / (w - 1) with
+    w = 1 + x rounded corrects the rounding of w (Goldberg's trick); x itself where w is 1."""
+    w = 1.0 + x
+    corrected = log1(w) * (x / (w - 1.0))
+    return x if w == 1.0 else corrected
 
 
 @kernel
 def softplus1(x: float) -> float:
-    """log(1 + e^x) of one number without overflow (numpy's logaddexp(0, x) branches)."""
-    if x == 0.0:
-        return _LOG2
-    if x > 0.0:
-        return x + np.log1p(np.exp(-x))
-    if x <= 0.0:
-        return np.log1p(np.exp(x))
-    return x  # nan
+    """log(1 + e^x) of one number without overflow, vectorizable: max(x, 0) + log(1 + e^-|x|)
+    (nan at nan)."""
+    return max(x, 0.0) + log1p1(exp1(-abs(x)))
 
 
 @kernel

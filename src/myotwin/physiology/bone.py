@@ -26,7 +26,7 @@ import numpy as np
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import DoseDay
 from myotwin.inputs import MENOPAUSE_DEFAULT_AGE_YEARS
-from myotwin.numerics import decay_per_day, erf1, pow1, softplus1
+from myotwin.numerics import decay_per_day, erf1, exp1, log1, pow1, softplus1
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
     Context,
@@ -217,25 +217,25 @@ def _cumulative_loss(
     """Integral of the natural loss rate from enrolment to `day` at the spine or the hip
     (closed form). Age-related loss at the spine is a fraction of the hip's (DXA spine readings
     gain from degenerative change)."""
+    # Both sexes worked out, one chosen: loops over persons without branches vectorize.
     years = day / DAYS_PER_YEAR
-    if female:
-        centre = packed[ROWS.menopause_centre_years, i]
-        w = packed[ROWS.menopause_width_years, i]
-        if hip:
-            peak = packed[ROWS.menopause_peak_rate_hip, i]
-            late = packed[ROWS.late_postmenopausal_rate, i]
-        else:
-            peak = packed[ROWS.menopause_peak_rate_ls, i]
-            late = packed[ROWS.spine_late_ratio, i] * packed[ROWS.late_postmenopausal_rate, i]
-        y1 = ysm0 + years
-        loss = _women_loss(y1, centre, w, peak, late) - _women_loss(ysm0, centre, w, peak, late)
+    centre = packed[ROWS.menopause_centre_years, i]
+    w = packed[ROWS.menopause_width_years, i]
+    spine_ratio = packed[ROWS.spine_late_ratio, i]
+    if hip:
+        peak = packed[ROWS.menopause_peak_rate_hip, i]
+        late = packed[ROWS.late_postmenopausal_rate, i]
     else:
-        rate = packed[ROWS.male_rate_at_65, i]
-        slope = packed[ROWS.male_rate_slope, i]
-        loss = _men_loss(age0 + years, rate, slope) - _men_loss(age0, rate, slope)
-        if not hip:
-            loss = packed[ROWS.spine_late_ratio, i] * loss
-    return loss * packed[ROWS.loss_response, i]
+        peak = packed[ROWS.menopause_peak_rate_ls, i]
+        late = spine_ratio * packed[ROWS.late_postmenopausal_rate, i]
+    y1 = ysm0 + years
+    women = _women_loss(y1, centre, w, peak, late) - _women_loss(ysm0, centre, w, peak, late)
+    rate = packed[ROWS.male_rate_at_65, i]
+    slope = packed[ROWS.male_rate_slope, i]
+    men = _men_loss(age0 + years, rate, slope) - _men_loss(age0, rate, slope)
+    if not hip:
+        men = spine_ratio * men
+    return (women if female else men) * packed[ROWS.loss_response, i]
 
 
 @kernel
@@ -278,24 +278,32 @@ def _fracture_at_65(
     Age/sex incidence x gradient of risk per SD of femoral neck BMD below the age/sex mean
     (normalised so the population mean hazard is the incidence) x prior fracture.
     """
-    # Mean femoral neck BMD of the person's age and sex (the baseline reference).
-    if female:
-        peak = packed[ROWS.fn_peak_female, i]
-        decline = packed[ROWS.hip_age_decline_female, i]
-    else:
-        peak = packed[ROWS.fn_peak_male, i]
-        decline = packed[ROWS.hip_age_decline_male, i]
-    reference = peak * np.exp(-decline * max(age - packed[ROWS.reference_age, i], 0.0))
+    # Mean femoral neck BMD of the person's age and sex (the baseline reference). Values of
+    # both sexes loaded, one chosen: no load under a branch, so loops over persons vectorize.
+    peak_f, peak_m = packed[ROWS.fn_peak_female, i], packed[ROWS.fn_peak_male, i]
+    decline_f, decline_m = (
+        packed[ROWS.hip_age_decline_female, i],
+        packed[ROWS.hip_age_decline_male, i],
+    )
+    peak = peak_f if female else peak_m
+    decline = decline_f if female else decline_m
+    reference = peak * exp1(-decline * max(age - packed[ROWS.reference_age, i], 0.0))
     z = (fn_bmd - reference) / packed[ROWS.fn_reference_sd, i]
     if hip:
-        base = packed[ROWS.hip_incidence_65_female if female else ROWS.hip_incidence_65_male, i]
+        base_f, base_m = (
+            packed[ROWS.hip_incidence_65_female, i],
+            packed[ROWS.hip_incidence_65_male, i],
+        )
         rr = packed[ROWS.hip_rr_per_sd, i]
     else:
-        base = packed[ROWS.major_incidence_65_female if female else ROWS.major_incidence_65_male, i]
+        base_f = packed[ROWS.major_incidence_65_female, i]
+        base_m = packed[ROWS.major_incidence_65_male, i]
         rr = packed[ROWS.major_rr_per_sd, i]
-    log_rr = np.log(rr)
-    bmd_factor = np.exp(-log_rr * z - 0.5 * log_rr**2)  # mean 1 over a normal population
-    return base * bmd_factor * (packed[ROWS.prior_fracture_rr, i] if prior else 1.0)
+    base = base_f if female else base_m
+    log_rr = log1(rr)
+    bmd_factor = exp1(-log_rr * z - 0.5 * log_rr**2)  # mean 1 over a normal population
+    prior_rr = packed[ROWS.prior_fracture_rr, i]
+    return base * bmd_factor * (prior_rr if prior else 1.0)
 
 
 @kernel
@@ -314,14 +322,14 @@ def _person_hazards(
     """Person i's four `fracture_hazards` on `day` into out[:, i]."""
     age = age0 + day / DAYS_PER_YEAR
     loss = _cumulative_loss(packed, i, female, age0, ysm0, day, True)
-    fn_bmd = bmd0_fn * np.exp(-loss) * (1.0 + gain_fn)
-    hip_hazard = _fracture_at_65(packed, i, female, prior, fn_bmd, age, True) * np.exp(
+    fn_bmd = bmd0_fn * exp1(-loss) * (1.0 + gain_fn)
+    hip_hazard = _fracture_at_65(packed, i, female, prior, fn_bmd, age, True) * exp1(
         packed[ROWS.hip_incidence_age_slope, i] * (age - AGE_65)
     )
     share = packed[ROWS.hip_share_from_falls, i]
     out[0, i] = hip_hazard * share
     out[1, i] = hip_hazard * (1.0 - share)
-    major_hazard = _fracture_at_65(packed, i, female, prior, fn_bmd, age, False) * np.exp(
+    major_hazard = _fracture_at_65(packed, i, female, prior, fn_bmd, age, False) * exp1(
         packed[ROWS.major_incidence_age_slope, i] * (age - AGE_65)
     )
     share = packed[ROWS.major_share_from_falls, i]
@@ -382,80 +390,62 @@ def _target(
 
 
 @kernel
-def _day_kernel(
+def _loading_kernel(
     packed: FloatArray,
-    female: np.ndarray,
-    age0: FloatArray,
-    ysm0: FloatArray,
     body_mass: FloatArray,
-    bmd0: FloatArray,
     gain: FloatArray,
     stimulus: FloatArray,
-    prior: np.ndarray,
     entries: FloatArray,
     done: np.ndarray,
     external_kg: FloatArray,
-    load: bool,
-    day: int,
     new_gain: FloatArray,
     new_stimulus: FloatArray,
-    hazards: FloatArray,
 ) -> None:
-    """One day per person: when loading, the session's strain stimulus (mechanostat) and the
-    gain approaching its equilibrium; on hazard refresh days (`hazards` has columns), the
-    fracture hazards of the new day `day`.
+    """One day per person of loading: the session's strain stimulus (mechanostat) and the gain
+    approaching its equilibrium. (The fracture hazards of refresh days: `_hazards_kernel`.)
 
     `entries` (5, E): cycles, body-mass fraction, spine load, hip load, catalogue impact;
     `external_kg` (E, n): the external load of each entry (zeros without a muscle model).
     """
     # Loops over persons without branches inside: they vectorize.
-    n = age0.shape[0]
-    if load:
-        # Sum over today's repetitions of strain^m at the spine and the hip (body weights),
-        # entry by entry.
-        spine = np.zeros(n)
-        hip = np.zeros(n)
-        for e in range(entries.shape[1]):
-            cycles = entries[0, e]
-            if cycles == 0:
-                continue
-            for i in range(n):
-                m = packed[ROWS.stress_exponent, i]
-                d = 1.0 if done[i] else 0.0
-                # Assistance (negative external load) can at most cancel the moved body mass.
-                relative = max(entries[1, e] + external_kg[e, i] / body_mass[i], 0.0)
-                impact = entries[4, e] * packed[ROWS.impact_body_weights, i]
-                spine[i] += d * cycles * pow1(entries[2, e] * relative + impact, m)
-                hip[i] += d * cycles * pow1(entries[3, e] * relative + impact, m)
+    n = gain.shape[1]
+    # Sum over today's repetitions of strain^m at the spine and the hip (body weights),
+    # entry by entry.
+    spine = np.zeros(n)
+    hip = np.zeros(n)
+    for e in range(entries.shape[1]):
+        cycles = entries[0, e]
+        if cycles == 0:
+            continue
         for i in range(n):
             m = packed[ROWS.stress_exponent, i]
-            decay = decay_per_day(packed[ROWS.stimulus_tau_days, i])
-            stim_spine = stimulus[0, i] * decay + spine[i]
-            stim_hip = stimulus[1, i] * decay + hip[i]
-            new_stimulus[0, i] = stim_spine
-            new_stimulus[1, i] = stim_hip
-            tau = packed[ROWS.remodelling_tau_days, i]
-            target = _target(packed, i, stim_spine, decay, m, packed[ROWS.gain_max_ls, i])
-            new_gain[LS, i] = gain[LS, i] + (target - gain[LS, i]) / tau
-            target = _target(packed, i, stim_hip, decay, m, packed[ROWS.gain_max_hip, i])
-            new_gain[FN, i] = gain[FN, i] + (target - gain[FN, i]) / tau
-            new_gain[TH, i] = gain[TH, i] + (target - gain[TH, i]) / tau
-    if hazards.shape[1] == n:
-        today = new_gain if load else gain
-        for i in range(n):
-            _person_hazards(
-                packed, i, female[i], age0[i], ysm0[i], bmd0[FN, i], today[FN, i], prior[i], day,
-                hazards,
-            )  # fmt: skip
+            d = 1.0 if done[i] else 0.0
+            # Assistance (negative external load) can at most cancel the moved body mass.
+            relative = max(entries[1, e] + external_kg[e, i] / body_mass[i], 0.0)
+            impact = entries[4, e] * packed[ROWS.impact_body_weights, i]
+            spine[i] += d * cycles * pow1(entries[2, e] * relative + impact, m)
+            hip[i] += d * cycles * pow1(entries[3, e] * relative + impact, m)
+    for i in range(n):
+        m = packed[ROWS.stress_exponent, i]
+        decay = decay_per_day(packed[ROWS.stimulus_tau_days, i])
+        stim_spine = stimulus[0, i] * decay + spine[i]
+        stim_hip = stimulus[1, i] * decay + hip[i]
+        new_stimulus[0, i] = stim_spine
+        new_stimulus[1, i] = stim_hip
+        tau = packed[ROWS.remodelling_tau_days, i]
+        target = _target(packed, i, stim_spine, decay, m, packed[ROWS.gain_max_ls, i])
+        new_gain[LS, i] = gain[LS, i] + (target - gain[LS, i]) / tau
+        target = _target(packed, i, stim_hip, decay, m, packed[ROWS.gain_max_hip, i])
+        new_gain[FN, i] = gain[FN, i] + (target - gain[FN, i]) / tau
+        new_gain[TH, i] = gain[TH, i] + (target - gain[TH, i]) / tau
 
 
 _NO_ENTRIES = np.zeros((5, 0))
-_NO_HAZARDS = np.zeros((HAZARD_ROWS, 0))  # no refresh today
 _NO_DONE = np.zeros(0, dtype=np.bool_)
 
 
 def _entries(dose: DoseDay | None) -> FloatArray:
-    """The (5, E) entry matrix of `_day_kernel` for today's plan (no columns without one)."""
+    """The (5, E) entry matrix of `_loading_kernel` for today's plan (no columns without one)."""
     if dose is None or dose.plan is None:
         return _NO_ENTRIES
     plan = dose.plan
@@ -482,9 +472,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     if not (load or refresh):
         return evolve(s, day=day + 1, fall_rate_ratio=falls)
     n = s.age0.shape[0]
-    gain = np.empty((3, n)) if load else s.gain
-    stimulus = np.empty((2, n)) if load else s.stimulus
-    hazards = np.empty((HAZARD_ROWS, n)) if refresh else _NO_HAZARDS
+    gain, stimulus = (np.empty((3, n)), np.empty((2, n))) if load else (s.gain, s.stimulus)
     if trained_today:
         assert dose is not None
         entries = _entries(dose)
@@ -495,16 +483,22 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
             external = np.zeros((entries.shape[1], n))
     else:
         entries, done, external = _NO_ENTRIES, _NO_DONE, _NO_EXTERNAL
-    _day_kernel(
-        s.packed, s.female, s.age0, s.years_since_menopause0, s.body_mass, s.bmd0, s.gain,
-        s.stimulus, s.prior_fracture, entries, done, external, load, day + 1, gain, stimulus,
-        hazards,
-    )  # fmt: skip
+    if load:
+        _loading_kernel(
+            s.packed, s.body_mass, s.gain, s.stimulus, entries, done, external, gain, stimulus
+        )
+    hazards = s.hazards
+    if refresh:
+        hazards = np.empty((HAZARD_ROWS, n))
+        _hazards_kernel(
+            s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, gain,
+            s.prior_fracture, day + 1, hazards,
+        )  # fmt: skip
     return evolve(
         s,
         gain=gain,
         stimulus=stimulus,
-        hazards=hazards if refresh else s.hazards,
+        hazards=hazards,
         day=day + 1,
         loading=load,
         fall_rate_ratio=falls,

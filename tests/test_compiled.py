@@ -29,7 +29,7 @@ def _scaled(packed: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def test_pack_repeats_scalars_and_keeps_per_person_values() -> None:
     packed = pack(_Params(rate=2.0, scale=np.array([1.0, 2.0, 3.0])), 3)
-    assert packed.shape == (2, 3) and packed.flags.f_contiguous
+    assert packed.shape == (2, 3) and packed.flags.c_contiguous  # a row per parameter
     assert packed[_ROWS.rate].tolist() == [2.0, 2.0, 2.0]
     assert packed[_ROWS.scale].tolist() == [1.0, 2.0, 3.0]
 

@@ -294,8 +294,8 @@ def warm_up() -> None:
     """Load the registry and every compiled organ kernel: a few days of two persons with a
     session, every outcome wanted (and a 1RM). A process that has done this answers its first
     real run without start-up cost (numba loads compiled kernels from its disk cache at first
-    call). Two persons, not one: a one-person parameter matrix is both C- and Fortran-ordered,
-    and numba would load the kernels for C order, which real blocks do not use."""
+    call). Two persons, not one: a one-person matrix is both C- and Fortran-ordered, and a
+    kernel compiled for one layout is not the one a real block of persons calls."""
     from myotwin.inputs import Person
     from myotwin.outcomes import OUTCOMES
     from myotwin.persons import complete_anthropometry, person_arrays

@@ -133,7 +133,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         cognition0=cognition,
         mood0=per_person(p.mood_deviation, n),
         packed=pack(p, n),
-        level=np.zeros((LEVEL_ROWS, n), order="F"),
+        level=np.zeros((LEVEL_ROWS, n)),
     )
 
 
@@ -163,21 +163,21 @@ def _step(
     age0: FloatArray,
     level: FloatArray,
     new: FloatArray,
-    trains: bool,
     done: BoolArray,
     intensity: FloatArray,
     day: int,
 ) -> None:
-    """One day for every person: `level` (the state on `day`) -> `new` (on day + 1). With
-    `trains`, today's sessions (`done`, at `intensity`) add to the smoothed frequencies."""
+    """One day for every person: `level` (the state on `day`) -> `new` (on day + 1). Today's
+    sessions (`done`, at `intensity`; all False and zeros on a day without strength work) add
+    to the smoothed frequencies. No branches in the loop: it vectorizes."""
     per_week = 7.0 * (1.0 - WEEK_DECAY)  # smoothed impulse -> sessions per week at steady state
     for i in range(level.shape[1]):
-        sessions = level[SESSIONS, i] * WEEK_DECAY
-        weighted = level[WEIGHTED, i] * WEEK_DECAY
-        if trains:
-            did = 1.0 if done[i] else 0.0
-            sessions = sessions + did
-            weighted = weighted + did * intensity[i] / packed[ROWS.intensity_reference, i]
+        did = 1.0 if done[i] else 0.0
+        sessions = level[SESSIONS, i] * WEEK_DECAY + did
+        weighted = (
+            level[WEIGHTED, i] * WEEK_DECAY
+            + did * intensity[i] / packed[ROWS.intensity_reference, i]
+        )
         new[SESSIONS, i] = sessions
         new[WEIGHTED, i] = weighted
         half = packed[ROWS.sessions_half_saturation, i]
@@ -200,22 +200,19 @@ def _step(
         new[PROTECTED, i] = level[PROTECTED, i] + avoided / DAYS_PER_YEAR
 
 
-_NO_DONE = np.zeros(0, dtype=np.bool_)
-_NO_INTENSITY = np.zeros(0)
-
-
 def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) -> State:
     trains = dose is not None and dose.plan is not None and dose.plan.has_strength
     if not (trains or s.active):
         return evolve(s, day=day + 1)
-    done, intensity = _NO_DONE, _NO_INTENSITY
+    n = s.level.shape[1]
     if trains:
         assert dose is not None
         done = dose.done
-        n = done.shape[0]
         intensity = per_person(signals.get("session_intensity", 1.0), n)
+    else:
+        done, intensity = np.zeros(n, np.bool_), np.zeros(n)
     new = np.empty_like(s.level)
-    _step(s.packed, s.age0, s.level, new, trains, done, intensity, day)
+    _step(s.packed, s.age0, s.level, new, done, intensity, day)
     return evolve(s, level=new, day=day + 1, active=True)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from myotwin.catalogue import CATALOGUE, PATTERNS
 from myotwin.compiled import kernel, pack, per_person, rows
 from myotwin.dose import BoolArray, DoseDay, IntArray, LoadKind, SessionPlan
-from myotwin.numerics import decay_per_day, exp1
+from myotwin.numerics import decay_per_day, exp1, pow1
 from myotwin.outcomes import ONE_RM_PREFIX
 from myotwin.physiology.base import (
     DAYS_PER_YEAR,
@@ -332,35 +332,32 @@ def _session(
     n = level.shape[1]
     patterns = (level.shape[0] - NEURAL) // 2
     n_entries = entries.shape[1]
-    # Effort and the intensity factor of an entry depend on its relative load and parameters
-    # only (the same for all persons with a load given as a fraction of 1RM): worked out again
-    # only when those change from one person to the next.
-    key = np.full((n_entries, 5), np.nan)
-    effort_of = np.zeros(n_entries)
-    factor_of = np.zeros(n_entries)
-    total_of = np.empty(n)
+    # Entry by entry, a loop over persons without branches inside (what differs between
+    # entries is chosen outside it, or between values): such loops vectorize.
+    ageing = np.empty(n)  # of 1RMs, the same for every exercise of the day
     for i in range(n):
-        ageing = _strength_ageing(packed, fixed, day, i)  # the same for every exercise of the day
-        epley = packed[ROWS.epley_reps, i]
-        rir_scale = packed[ROWS.rir_scale, i]
-        reference = packed[ROWS.intensity_reference, i]
-        exponent = packed[ROWS.intensity_exponent, i]
-        lower_share = packed[ROWS.lower_body_fraction, i]
-        upper_share = 1.0 - lower_share
-        did = 1.0 if done[i] else 0.0
-        total = 0.0
-        intensity_sum = 0.0
-        work = 0.0
-        for k in range(n_entries):
-            kind = int(entries[KIND, k])
-            if kind == LoadKind.NONE:
-                continue
-            reps = entries[REPS, k]
-            value = entries[LOAD, k]
-            region = int(entries[REGION, k])
-            row = int(entries[ROW, k])
+        ageing[i] = _strength_ageing(packed, fixed, day, i)
+    total = np.zeros(n)
+    intensity_sum = np.zeros(n)
+    work = np.zeros(n)
+    for k in range(n_entries):
+        kind = int(entries[KIND, k])
+        if kind == LoadKind.NONE:
+            continue
+        planned_sets = entries[SETS, k]
+        reps = entries[REPS, k]
+        value = entries[LOAD, k]
+        per_kg = entries[ONE_RM_PER_KG, k]
+        body_fraction = entries[BODY_FRACTION, k]
+        region = int(entries[REGION, k])
+        row = int(entries[ROW, k])
+        neural_row = NEURAL + row if row >= 0 else 0  # a row that exists; unused without one
+        rir = 10.0 - value if kind == LoadKind.RPE else value
+        external = value * progression if kind == LoadKind.KG else 0.0
+        for i in range(n):
+            neural = level[neural_row, i]
             one_rm = _one_rm(
-                entries[ONE_RM_PER_KG, k],
+                per_kg,
                 region,
                 fixed[STRENGTH0, i],
                 _sex_ratio(
@@ -371,52 +368,45 @@ def _session(
                 ),
                 level[GAIN + LOWER, i],
                 level[GAIN + UPPER, i],
-                level[NEURAL + row, i] if row >= 0 else 0.0,
-                ageing,
+                neural if row >= 0 else 0.0,
+                ageing[i],
             )
+            # The fraction of 1RM lifted, and the load in kg (what the bone model reads).
+            epley = packed[ROWS.epley_reps, i]
+            by_reps = 1.0 / (1.0 + (reps + rir) / epley)
+            body = body_fraction * fixed[BODY_MASS0, i]
+            # Assistance (a negative external load) can at most cancel the moved body mass.
+            by_load = min(1.0, max(external + body, 0.0) / max(one_rm + body, 1e-9))
             if kind == LoadKind.ONE_RM_FRACTION:
-                f = value
-                out[k, i] = value * one_rm
+                f, kg = value, value * one_rm
             elif kind == LoadKind.RPE or kind == LoadKind.RIR:
-                rir = 10.0 - value if kind == LoadKind.RPE else value
-                f = 1.0 / (1.0 + (reps + rir) / epley)
-                out[k, i] = f * one_rm
+                f, kg = by_reps, by_reps * one_rm
             else:
-                external = value * progression if kind == LoadKind.KG else 0.0
-                body = entries[BODY_FRACTION, k] * fixed[BODY_MASS0, i]
-                capacity = one_rm + body
-                # Assistance (a negative external load) can at most cancel the moved body mass.
-                f = min(1.0, max(external + body, 0.0) / max(capacity, 1e-9))
-                out[k, i] = external
-            if (
-                f != key[k, 0]
-                or epley != key[k, 1]
-                or rir_scale != key[k, 2]
-                or reference != key[k, 3]
-                or exponent != key[k, 4]
-            ):
-                key[k, 0], key[k, 1], key[k, 2] = f, epley, rir_scale
-                key[k, 3], key[k, 4] = reference, exponent
-                reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
-                effort_of[k] = np.exp(-max(reps_max - reps, 0.0) / rir_scale)
-                factor_of[k] = (f / reference) ** exponent
-            effort = effort_of[k]
-            sets = entries[SETS, k] * did
-            total += sets
-            intensity_sum += sets * f
+                f, kg = by_load, external
+            out[k, i] = kg
+            reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
+            effort = exp1(-max(reps_max - reps, 0.0) / packed[ROWS.rir_scale, i])
+            factor = pow1(
+                f / packed[ROWS.intensity_reference, i], packed[ROWS.intensity_exponent, i]
+            )
+            sets = planned_sets * (1.0 if done[i] else 0.0)
+            total[i] += sets
+            intensity_sum[i] += sets * f
+            lower_share = packed[ROWS.lower_body_fraction, i]
+            upper_share = 1.0 - lower_share
             if region == BOTH:
                 share = lower_share + upper_share
-                new[STIM + LOWER, i] += sets * effort
-                new[STIM + UPPER, i] += sets * effort
             else:
                 share = lower_share if region == LOWER else upper_share
-                new[STIM + region, i] += sets * effort
-            work += sets * reps * f * share
-            new[NEURAL + patterns + row, i] += sets * effort * factor_of[k]
-        out[n_entries, i] = intensity_sum / max(total, 1.0)
-        out[n_entries + 1, i] = work
-        total_of[i] = total
-    return total_of
+            stimulus = sets * effort
+            new[STIM + LOWER, i] += stimulus if region != UPPER else 0.0
+            new[STIM + UPPER, i] += stimulus if region != LOWER else 0.0
+            work[i] += sets * reps * f * share
+            new[NEURAL + patterns + row, i] += sets * effort * factor
+    for i in range(n):
+        out[n_entries, i] = intensity_sum[i] / max(total[i], 1.0)
+        out[n_entries + 1, i] = work[i]
+    return total
 
 
 @kernel

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -137,6 +138,19 @@ def test_dask_gives_the_same_numbers(small: Any, serial_result: Any) -> None:
     with DaskExecutor("local", 2, processes=False) as ex:
         result = run_population(small, ex, block_persons=50)
     assert _numbers(result) == _numbers(serial_result)
+
+
+def _malloc_settings(_: int) -> tuple[str | None, str | None]:
+    return os.environ.get("MALLOC_MMAP_THRESHOLD_"), os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_local_dask_workers_keep_freed_arrays_for_reuse() -> None:
+    # Dask's default trim threshold alone would switch off glibc's adaptive mmap threshold.
+    pytest.importorskip("distributed")
+    with DaskExecutor("local", 1) as ex:
+        mmap, trim = ex.map(_malloc_settings, [0])[0]
+    assert mmap is not None and int(mmap) >= 2**25
+    assert trim is not None and int(trim) >= int(mmap)
 
 
 def test_zero_share_equals_no_training(small: Any) -> None:

@@ -90,11 +90,12 @@ def needed_organs(
     return [m for m in models if m.name in needed]
 
 
-# Persons stepped together: arrays of this size stay in the CPU cache, which is several times
-# faster per person-day than stepping 100,000 persons at once (benchmarks/engine.py). Not a
-# power of two: the rows of a (rows, persons) matrix would then lie a multiple of 4 KiB apart
-# and compete for the same few sets of the CPU's cache.
-CHUNK = 4000
+# Persons stepped together. Each organ's day costs some 25 µs of Python around its kernel,
+# which larger chunks spread thinner, while smaller ones keep more of the state in the CPU's
+# cache: 8,000 to 24,000 persons run equally fast here, 4,000 about 6 % slower, 100,000 at
+# once much slower (benchmarks/engine.py). Not a power of two: the rows of a (rows, persons)
+# matrix would then lie a multiple of 4 KiB apart and compete for the same cache sets.
+CHUNK = 10_000
 
 
 def run_block(block: Block, reg: Registry | None = None) -> BlockResult:
@@ -311,6 +312,16 @@ def warm_up() -> None:
     run_block(Block(persons, plan, wanted, (0, 3), 0, 0), reg)
 
 
+# Dask's nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which also switches off
+# glibc's adaptive mmap threshold: every array over 128 KiB is then mapped afresh and faulted
+# in page by page on each use, and a worker ran a block 1.5x slower than a plain process. These
+# are glibc's adaptive values at their upper limit, so freed arrays are kept for reuse.
+_WORKER_MALLOC = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": 32 * 2**20,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 64 * 2**20,
+}
+
+
 class DaskExecutor:
     """Blocks on a Dask cluster through its concurrent.futures executor (optional extra `dask`).
 
@@ -328,12 +339,15 @@ class DaskExecutor:
             raise ValueError("Dask is not installed: pip install 'myotwin[dask]'") from exc
         self.cluster: Any = None
         if address == "local":
-            self.cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=processes,
-                dashboard_address=None,
-            )
+            import dask
+
+            with dask.config.set(_WORKER_MALLOC):
+                self.cluster = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=processes,
+                    dashboard_address=None,
+                )
             self.client: Any = Client(self.cluster)
         else:
             self.client = Client(address)

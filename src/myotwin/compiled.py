@@ -30,8 +30,8 @@ _CLOCK_LIMITED_AVX512 = frozenset({"skylake-avx512", "cascadelake", "cooperlake"
 
 def _use_full_vector_width() -> None:
     """On a CPU with AVX-512, let LLVM vectorize the kernels with 512-bit registers: its
-    default for these CPUs keeps to 256 bits, for the older ones' sake. Here that makes the
-    model's daily work a fifth faster (benchmarks/engine.py), with the same numbers (each
+    default for these CPUs keeps to 256 bits, for the older ones' sake. Here that takes some
+    15 % off the model's daily work (benchmarks/engine.py), with the same numbers (each
     person's arithmetic is the same whatever the width). Numba compiles for the features in
     NUMBA_CPU_FEATURES when set, so a value the user has set stays. Before numba is imported:
     it reads the variable then."""

@@ -3,11 +3,12 @@
 Each helper is one scalar compiled function (callable from kernels) with an array wrapper for
 numpy code, so both use the same formula.
 
-`exp1`, `expm1_1`, `tanh1`, `log1` and `pow1` are the C library's functions written out in
-arithmetic: a call into the C library keeps LLVM from vectorizing the loop over persons around
-it, and these compile to a few vector instructions instead. They agree with numpy's to 1 unit
-in the last place (exp, log), 2 (expm1) and 3 (tanh), edge cases (inf, nan, overflow,
-subnormal results) included (tests/test_numerics.py); pow1 as its docstring says.
+`exp1`, `expm1_1`, `tanh1`, `log1`, `log1p1` and `pow1` are the C library's functions written
+out in arithmetic: a call into the C library keeps LLVM from vectorizing the loop over persons
+around it, and these compile to a few vector instructions instead. They agree with numpy's to
+1 unit in the last place (exp, log), 2 (expm1), 3 (tanh) and 4 (log1p), edge cases (inf, nan,
+overflow, subnormal results) included (tests/test_numerics.py); pow1 as its docstring says.
+`erf1`, `softplus1` and `decay_per_day` are built on them, so they vectorize too.
 """
 
 from __future__ import annotations
@@ -209,17 +210,6 @@ def softplus1(x: float) -> float:
 def decay_per_day(tau_days: float) -> float:
     """What is left after a day of exponential decay with time constant `tau_days`."""
     return exp1(-1.0 / tau_days)
-
-
-@kernel
-def daily_decay(tau_days: float, last_tau: float, last_decay: float) -> tuple[float, float]:
-    """(tau_days, `decay_per_day(tau_days)`), reusing `last_decay` when `tau_days` equals
-    `last_tau`. A loop over persons passes the previous person's pair (NaN at the start), so
-    the exponential is worked out only where the value changes: population values are the same
-    for everyone."""
-    if tau_days == last_tau:
-        return last_tau, last_decay
-    return tau_days, decay_per_day(tau_days)
 
 
 @kernel

@@ -124,6 +124,9 @@ class State:
     fall_rate_ratio: FloatArray | None = None  # from the mobility model; None: age/sex baseline
     day: int = 0
     loading: bool = False  # any loading so far; until then the mechanical part is skipped
+    # The stress exponent is 4 for everyone (the registry's value has no spread): strain^4 by
+    # two squarings, a fraction of a general power's cost.
+    quartic: bool = False
 
 
 def _peaks(p: Params, female: np.ndarray) -> FloatArray:
@@ -185,6 +188,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
             else np.ascontiguousarray(prior, dtype=np.bool_)
         ),
         hazards=np.empty((HAZARD_ROWS, n)),
+        quartic=bool(np.all(np.asarray(p.stress_exponent) == 4.0)),
     )
     _hazards_kernel(
         s.packed, s.female, s.age0, s.years_since_menopause0, s.bmd0, s.gain,
@@ -376,14 +380,27 @@ def _at_65_kernel(
 
 
 @kernel
+def _strain_power(x: float, m: float, quartic: bool) -> float:
+    """x^m; with `quartic` (m is 4 for everyone: the flag is the same for the whole loop, so
+    LLVM makes a loop of each kind rather than working out both) by two squarings."""
+    squared = x * x
+    return squared * squared if quartic else pow1(x, m)
+
+
+@kernel
 def _target(
-    packed: FloatArray, i: int, stimulus: float, decay: float, m: float, gain_max: float
+    packed: FloatArray,
+    i: int,
+    stimulus: float,
+    decay: float,
+    m: float,
+    quartic: bool,
+    gain_max: float,
 ) -> float:
     """Equilibrium gain of a site for its smoothed stimulus: the daily stress stimulus of the
     weekly sum above the dead zone, saturating (mechanostat)."""
     weekly = 7.0 * (1.0 - decay) * stimulus
-    fourth_root = np.sqrt(np.sqrt(weekly))  # both worked out, one chosen: no branch
-    psi = fourth_root if m == 4.0 else pow1(weekly, 1.0 / m)
+    psi = np.sqrt(np.sqrt(weekly)) if quartic else pow1(weekly, 1.0 / m)
     above = max(psi - packed[ROWS.dead_zone, i], 0.0)
     saturation = above / (above + packed[ROWS.half_saturation, i])
     return gain_max * saturation * packed[ROWS.loading_response, i]
@@ -398,6 +415,7 @@ def _loading_kernel(
     entries: FloatArray,
     done: np.ndarray,
     external_kg: FloatArray,
+    quartic: bool,
     new_gain: FloatArray,
     new_stimulus: FloatArray,
 ) -> None:
@@ -423,8 +441,8 @@ def _loading_kernel(
             # Assistance (negative external load) can at most cancel the moved body mass.
             relative = max(entries[1, e] + external_kg[e, i] / body_mass[i], 0.0)
             impact = entries[4, e] * packed[ROWS.impact_body_weights, i]
-            spine[i] += d * cycles * pow1(entries[2, e] * relative + impact, m)
-            hip[i] += d * cycles * pow1(entries[3, e] * relative + impact, m)
+            spine[i] += d * cycles * _strain_power(entries[2, e] * relative + impact, m, quartic)
+            hip[i] += d * cycles * _strain_power(entries[3, e] * relative + impact, m, quartic)
     for i in range(n):
         m = packed[ROWS.stress_exponent, i]
         decay = decay_per_day(packed[ROWS.stimulus_tau_days, i])
@@ -433,9 +451,9 @@ def _loading_kernel(
         new_stimulus[0, i] = stim_spine
         new_stimulus[1, i] = stim_hip
         tau = packed[ROWS.remodelling_tau_days, i]
-        target = _target(packed, i, stim_spine, decay, m, packed[ROWS.gain_max_ls, i])
+        target = _target(packed, i, stim_spine, decay, m, quartic, packed[ROWS.gain_max_ls, i])
         new_gain[LS, i] = gain[LS, i] + (target - gain[LS, i]) / tau
-        target = _target(packed, i, stim_hip, decay, m, packed[ROWS.gain_max_hip, i])
+        target = _target(packed, i, stim_hip, decay, m, quartic, packed[ROWS.gain_max_hip, i])
         new_gain[FN, i] = gain[FN, i] + (target - gain[FN, i]) / tau
         new_gain[TH, i] = gain[TH, i] + (target - gain[TH, i]) / tau
 
@@ -485,8 +503,9 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
         entries, done, external = _NO_ENTRIES, _NO_DONE, _NO_EXTERNAL
     if load:
         _loading_kernel(
-            s.packed, s.body_mass, s.gain, s.stimulus, entries, done, external, gain, stimulus
-        )
+            s.packed, s.body_mass, s.gain, s.stimulus, entries, done, external, s.quartic, gain,
+            stimulus,
+        )  # fmt: skip
     hazards = s.hazards
     if refresh:
         hazards = np.empty((HAZARD_ROWS, n))

@@ -90,12 +90,13 @@ def needed_organs(
     return [m for m in models if m.name in needed]
 
 
-# Persons stepped together. Each organ's day costs some 25 µs of Python around its kernel,
+# Persons stepped together. Each organ's day costs some 30 µs of Python around its kernel,
 # which larger chunks spread thinner, while smaller ones keep more of the state in the CPU's
-# cache: 8,000 to 24,000 persons run equally fast here, 4,000 about 6 % slower, 100,000 at
-# once much slower (benchmarks/engine.py). Not a power of two: the rows of a (rows, persons)
-# matrix would then lie a multiple of 4 KiB apart and compete for the same cache sets.
-CHUNK = 10_000
+# cache. 100,000 persons over 240 days (2026-11-28, this 2-core machine): chunks of 20,000 ran
+# at 4.7-4.8 M person-days/s, of 10,000 and 25,000 4.5-4.7 M, of 4,000 4.3 M, of 50,000 4.1 M
+# and all 100,000 at once 3.7 M. Not a power of two: the rows of a (rows, persons) matrix
+# would then lie a multiple of 4 KiB apart and compete for the same cache sets.
+CHUNK = 20_000
 
 
 def run_block(block: Block, reg: Registry | None = None) -> BlockResult:

@@ -132,6 +132,9 @@ class State:
     session_work: FloatArray | None = None  # reps x fraction of 1RM x share of muscle mass
     day: int = 0
     active: bool = False  # any training stimulus or gain yet; until then only ageing applies
+    # The intensity exponent is 1 for everyone (the registry's value has no spread): the
+    # intensity factor is then the relative intensity itself, no power worked out.
+    linear_intensity: bool = False
 
     @property
     def patterns(self) -> int:
@@ -321,6 +324,7 @@ def _session(
     done: BoolArray,
     progression: float,
     day: int,
+    linear_intensity: bool,
     out: FloatArray,
 ) -> FloatArray:
     """Today's session (`day`): effective sets per mass compartment and per active pattern added
@@ -386,8 +390,9 @@ def _session(
             out[k, i] = kg
             reps_max = epley * (1.0 / max(f, 1e-3) - 1.0)
             effort = exp1(-max(reps_max - reps, 0.0) / packed[ROWS.rir_scale, i])
-            factor = pow1(
-                f / packed[ROWS.intensity_reference, i], packed[ROWS.intensity_exponent, i]
+            relative = f / packed[ROWS.intensity_reference, i]
+            factor = (
+                relative if linear_intensity else pow1(relative, packed[ROWS.intensity_exponent, i])
             )
             sets = planned_sets * (1.0 if done[i] else 0.0)
             total[i] += sets
@@ -422,6 +427,7 @@ def _day(
     entries: FloatArray,
     done: BoolArray,
     progression: float,
+    linear_intensity: bool,
     out: FloatArray,
 ) -> None:
     """One day for every person: `level` (the state on `day`) -> `new` (on day + 1), and the
@@ -440,7 +446,9 @@ def _day(
     new[NEURAL + patterns : NEURAL + 2 * patterns] = 0.0
     total = np.zeros(n)
     if session:
-        total = _session(packed, fixed, level, new, entries, done, progression, day, out)
+        total = _session(
+            packed, fixed, level, new, entries, done, progression, day, linear_intensity, out
+        )
     # One loop over persons per part, without branches inside: such loops vectorize.
     decay = np.empty(n)
     weekly = np.empty(n)  # smoothed impulse -> weekly sets at steady state
@@ -548,6 +556,7 @@ def init(ctx: Context, p: Params, signals: Signals) -> State:
         no_session=no_session,
         session_external_kg=no_session,
         active=bool(persons.trained.any()),
+        linear_intensity=bool(np.all(np.asarray(p.intensity_exponent) == 1.0)),
     )
 
 
@@ -604,7 +613,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     emitted = np.empty_like(s.emitted)
     if n_entries == 0:
         _day(s.packed, s.fixed, s.level, new, emitted, s.lower_rows, day, update,
-             entries, _NO_DONE, 1.0, s.no_session)  # fmt: skip
+             entries, _NO_DONE, 1.0, s.linear_intensity, s.no_session)  # fmt: skip
         return evolve(
             s,
             level=new,
@@ -618,7 +627,7 @@ def step(s: State, signals: Signals, dose: DoseDay | None, p: Params, day: int) 
     assert dose is not None
     out = np.zeros((n_entries + 2, new.shape[1]))  # external kg per entry, intensity, work
     _day(s.packed, s.fixed, s.level, new, emitted, s.lower_rows, day, update,
-         entries, dose.done, dose.progression, out)  # fmt: skip
+         entries, dose.done, dose.progression, s.linear_intensity, out)  # fmt: skip
     return evolve(
         s,
         level=new,

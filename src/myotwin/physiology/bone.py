@@ -285,19 +285,15 @@ def _fracture_at_65(
     # Mean femoral neck BMD of the person's age and sex (the baseline reference). Values of
     # both sexes loaded, one chosen: no load under a branch, so loops over persons vectorize.
     peak_f, peak_m = packed[ROWS.fn_peak_female, i], packed[ROWS.fn_peak_male, i]
-    decline_f, decline_m = (
-        packed[ROWS.hip_age_decline_female, i],
-        packed[ROWS.hip_age_decline_male, i],
-    )
+    decline_f = packed[ROWS.hip_age_decline_female, i]
+    decline_m = packed[ROWS.hip_age_decline_male, i]
     peak = peak_f if female else peak_m
     decline = decline_f if female else decline_m
     reference = peak * exp1(-decline * max(age - packed[ROWS.reference_age, i], 0.0))
     z = (fn_bmd - reference) / packed[ROWS.fn_reference_sd, i]
     if hip:
-        base_f, base_m = (
-            packed[ROWS.hip_incidence_65_female, i],
-            packed[ROWS.hip_incidence_65_male, i],
-        )
+        base_f = packed[ROWS.hip_incidence_65_female, i]
+        base_m = packed[ROWS.hip_incidence_65_male, i]
         rr = packed[ROWS.hip_rr_per_sd, i]
     else:
         base_f = packed[ROWS.major_incidence_65_female, i]
@@ -572,30 +568,33 @@ def _risk_10y_kernel(
     hip: bool,
     out: FloatArray,
 ) -> None:
+    # Step by step over the ten years, each step a loop over persons without branches inside
+    # (such loops vectorize); each person's constants worked out first.
+    n = at_65.shape[0]
     dt = 1.0 / STEPS_PER_YEAR
-    for i in range(at_65.shape[0]):
-        if hip:
-            slope, share = (
-                packed[ROWS.hip_incidence_age_slope, i],
-                packed[ROWS.hip_share_from_falls, i],
-            )
-        else:
-            slope = packed[ROWS.major_incidence_age_slope, i]
-            share = packed[ROWS.major_share_from_falls, i]
-        personal = at_65[i] * (share * falls[i] + (1.0 - share))
-        death0 = packed[ROWS.mortality_65_female if female[i] else ROWS.mortality_65_male, i]
-        death_slope = packed[ROWS.mortality_age_slope, i]
-        start = age0[i] + day / DAYS_PER_YEAR
-        alive, risk = 1.0, 0.0
-        for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
-            age = start + (k + 0.5) * dt
-            hazard = personal * np.exp(slope * (age - AGE_65))
-            death = death0 * np.exp(death_slope * (age - AGE_65))
+    slope_row = ROWS.hip_incidence_age_slope if hip else ROWS.major_incidence_age_slope
+    share_row = ROWS.hip_share_from_falls if hip else ROWS.major_share_from_falls
+    personal = np.empty(n)
+    death0 = np.empty(n)
+    start = np.empty(n)
+    for i in range(n):
+        share = packed[share_row, i]
+        personal[i] = at_65[i] * (share * falls[i] + (1.0 - share))
+        women, men = packed[ROWS.mortality_65_female, i], packed[ROWS.mortality_65_male, i]
+        death0[i] = women if female[i] else men
+        start[i] = age0[i] + day / DAYS_PER_YEAR
+    alive = np.ones(n)
+    risk = np.zeros(n)
+    for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
+        for i in range(n):
+            age = start[i] + (k + 0.5) * dt
+            hazard = personal[i] * exp1(packed[slope_row, i] * (age - AGE_65))
+            death = death0[i] * exp1(packed[ROWS.mortality_age_slope, i] * (age - AGE_65))
             total = hazard + death
-            leave = 1.0 - np.exp(-total * dt)
-            risk += alive * leave * hazard / total
-            alive *= 1.0 - leave
-        out[i] = risk
+            leave = 1.0 - exp1(-total * dt)
+            risk[i] += alive[i] * leave * hazard / total
+            alive[i] *= 1.0 - leave
+    out[:] = risk
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

@@ -584,7 +584,7 @@ def _risk_10y_kernel(
         death0[i] = women if female[i] else men
         start[i] = age0[i] + day / DAYS_PER_YEAR
     alive = np.ones(n)
-    risk = np.zeros(n)
+    out[:] = 0.0  # the risk so far
     for k in range(FRACTURE_YEARS * STEPS_PER_YEAR):
         for i in range(n):
             age = start[i] + (k + 0.5) * dt
@@ -592,9 +592,8 @@ def _risk_10y_kernel(
             death = death0[i] * exp1(packed[ROWS.mortality_age_slope, i] * (age - AGE_65))
             total = hazard + death
             leave = 1.0 - exp1(-total * dt)
-            risk[i] += alive[i] * leave * hazard / total
+            out[i] += alive[i] * leave * hazard / total
             alive[i] *= 1.0 - leave
-    out[:] = risk
 
 
 def emit(s: State, p: Params, wanted: frozenset[str]) -> dict[str, FloatArray]:

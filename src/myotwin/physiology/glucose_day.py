@@ -313,23 +313,24 @@ def daily_glucose(
 ) -> tuple[FloatArray, FloatArray]:
     """(24-h mean, fasting) plasma glucose in mg/dL from the surrogate, per person."""
     shape = np.broadcast_shapes(np.shape(status), np.shape(gb), np.shape(m), np.shape(dose))
-    who = np.ascontiguousarray(np.broadcast_to(status, shape), dtype=np.int64).ravel()
-    gb, m, dose = _per_person(np.broadcast_to(gb, shape), m, dose)
-    mean, fasting = _daily(person_table(who), gb, m, dose)
+    coefs = person_table(_statuses(status, shape))
+    mean, fasting = surrogate_glucose(coefs, np.broadcast_to(gb, shape), m, dose)
     return mean.reshape(shape), fasting.reshape(shape)
+
+
+def _statuses(status: np.ndarray | int, shape: tuple[int, ...]) -> IntArray:
+    """Statuses broadcast to `shape`, flattened: one per person."""
+    return np.ascontiguousarray(np.broadcast_to(status, shape), dtype=np.int64).ravel()
 
 
 def basal_glucose_for(status: np.ndarray, mean_glucose: FloatArray) -> FloatArray:
     """Gb at which the surrogate's untrained day (m = 1, no session) has this mean glucose:
     bisection on the fitted range (the mean rises with Gb)."""
-    fits = surrogates()
     shape = np.broadcast_shapes(np.shape(status), np.shape(mean_glucose))
-    who = np.ascontiguousarray(np.broadcast_to(status, shape), dtype=np.int64).ravel()
+    coefs = person_table(_statuses(status, shape))
     target = np.broadcast_to(mean_glucose, shape).ravel()
-    lo = np.array([fits[s].gb_range[0] for s in STATUSES])[who]
-    hi = np.array([fits[s].gb_range[1] for s in STATUSES])[who]
-    coefs = person_table(who)
-    one, zero = np.ones(who.shape), np.zeros(who.shape)
+    lo, hi = coefs[GB_LO], coefs[GB_HI]  # each person's fitted range
+    one, zero = np.ones(target.shape), np.zeros(target.shape)
     for _ in range(40):
         mid = 0.5 * (lo + hi)
         below = _daily(coefs, mid, one, zero)[0] < target
